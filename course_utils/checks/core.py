@@ -1,0 +1,234 @@
+"""The machinery behind every visible check: call the learner's function safely, compare what
+came back with what the contract asks for, and explain a failure in plain words.
+
+A check never contains a solution: it holds fixed inputs and expected values only.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+NOT_IMPLEMENTED_HINT = (
+    "replace the line `raise NotImplementedError()` with your code, run that cell, "
+    "then run this check again."
+)
+
+
+class CheckFailed(AssertionError):
+    """A learner's function broke its contract; the message says how and what to try."""
+
+
+class Check:
+    """Counts the checks run on one function and fails with a readable message."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.count = 0
+
+    # -- failing and passing -------------------------------------------------------------
+    def fail(self, message: str, hint: str | None = None):
+        __tracebackhide__ = True
+        text = f"{self.name}: {message}"
+        if hint:
+            text += f"\nHint: {hint}"
+        raise CheckFailed(text)
+
+    def ok(self) -> None:
+        """Counts one passed check."""
+        self.count += 1
+
+    def done(self, extra: str = "") -> None:
+        print(f"{self.name}: all {self.count} checks passed.{extra}")
+
+    # -- calling -------------------------------------------------------------------------
+    def call(self, fn: Callable, *args, exception_hints: dict | None = None, **kwargs):
+        """Calls fn on private copies of the inputs; fails clearly if it raises or mutates."""
+        __tracebackhide__ = True
+        if not callable(fn):
+            self.fail(f"expected a function, got {type(fn).__name__}.",
+                      f"pass the function itself: {self.name}, without parentheses.")
+        given_args, given_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                result = fn(*given_args, **given_kwargs)
+        except NotImplementedError:
+            self.fail("is not implemented yet.", NOT_IMPLEMENTED_HINT)
+        except CheckFailed:
+            raise
+        except Exception as error:  # the learner's code may raise anything
+            hint = _exception_hint(error, exception_hints)
+            self.fail(f"raised {type(error).__name__}: {error}", hint)
+        self._check_not_mutated(fn, args, kwargs, given_args, given_kwargs)
+        self.ok()
+        return result
+
+    def _check_not_mutated(self, fn, args, kwargs, given_args, given_kwargs) -> None:
+        __tracebackhide__ = True
+        names = _argument_names(fn, len(args))
+        pairs = list(zip(names, args, given_args)) + [
+            (k, kwargs[k], given_kwargs[k]) for k in kwargs
+        ]
+        for name, before, after in pairs:
+            if not same_value(before, after):
+                self.fail(
+                    f"changed its input `{name}` in place.",
+                    f"functions must not modify their inputs: work on a copy "
+                    f"(for example `{name} = {name}.copy()`, or `copy.deepcopy` for a dict), "
+                    f"and write `x = x - ...` rather than `x -= ...`.",
+                )
+
+    # -- comparing -----------------------------------------------------------------------
+    def is_array(self, what: str, value, hint: str | None = None) -> np.ndarray:
+        __tracebackhide__ = True
+        if not isinstance(value, np.ndarray):
+            self.fail(f"{what} must be a numpy array, but it is {describe(value)}.", hint)
+        self.ok()
+        return value
+
+    def shape(self, what: str, value, expected: tuple, hint: str | None = None) -> None:
+        __tracebackhide__ = True
+        got = np.shape(value)
+        if got != tuple(expected):
+            self.fail(
+                f"{what} has shape {got}, but it must have shape {tuple(expected)}.",
+                hint or shape_hint(got, tuple(expected)),
+            )
+        self.ok()
+
+    def python_float(self, what: str, value, hint: str | None = None) -> None:
+        __tracebackhide__ = True
+        if isinstance(value, np.ndarray) or not isinstance(value, float):
+            self.fail(f"{what} must be a Python float, but it is {describe(value)}.",
+                      hint or "wrap the result in float(...).")
+        self.ok()
+
+    def scalar(self, what: str, value, hint: str | None = None) -> None:
+        """A number with no dimensions: a float, np.float64 or 0-d array."""
+        __tracebackhide__ = True
+        if np.ndim(value) != 0 or not np.issubdtype(np.asarray(value).dtype, np.number):
+            self.fail(f"{what} must be a single number, but it is {describe(value)}.",
+                      hint or "use np.squeeze(...) or np.sum(...) without keepdims.")
+        self.ok()
+
+    def close(self, what: str, value, expected, hint: str | None = None, *,
+              m: int | None = None, rtol: float = 1e-6, atol: float = 1e-8) -> None:
+        """Values match; on a mismatch, guesses the mistake (transpose, 1/m, sign)."""
+        __tracebackhide__ = True
+        expected = np.asarray(expected, dtype=float)
+        self.shape(what, value, expected.shape, None)
+        got = np.asarray(value, dtype=float)
+        if not np.allclose(got, expected, rtol=rtol, atol=atol):
+            self.fail(
+                f"{what} is wrong.\n  expected: {show(expected)}\n  got:      {show(got)}",
+                hint or value_hint(got, expected, m),
+            )
+        self.ok()
+
+    def true(self, condition: bool, message: str, hint: str | None = None) -> None:
+        __tracebackhide__ = True
+        if not condition:
+            self.fail(message, hint)
+        self.ok()
+
+    def keys(self, what: str, value, expected: list[str], hint: str | None = None) -> None:
+        __tracebackhide__ = True
+        if not isinstance(value, dict):
+            self.fail(f"{what} must be a dict, but it is {describe(value)}.", hint)
+        missing = [k for k in expected if k not in value]
+        if missing:
+            self.fail(f"{what} is missing the key(s) {missing}; it has {sorted(value)}.",
+                      hint or f"the keys must be exactly {expected}.")
+        self.ok()
+
+
+# -- wording ------------------------------------------------------------------------------
+def describe(value: Any) -> str:
+    """A short phrase for what a value is: type, shape and dtype."""
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, np.generic):
+        return f"a numpy {type(value).__name__}"
+    if value is None:
+        return "None (did you forget `return`?)"
+    return f"a {type(value).__name__}"
+
+
+def show(value: np.ndarray) -> str:
+    return np.array2string(np.asarray(value), precision=6, threshold=12, edgeitems=3,
+                           separator=", ").replace("\n", "\n            ")
+
+
+def shape_hint(got: tuple, expected: tuple) -> str | None:
+    if got == expected[::-1] and len(got) == 2:
+        return "the result is transposed: check which factor of the product carries the .T."
+    if len(got) == 1 and len(expected) == 2 and got[0] in expected:
+        return (f"this is a rank-1 array. Keep two dimensions: reshape it to {expected} or "
+                "pass keepdims=True to np.sum.")
+    if len(got) == 2 and len(expected) == 2 and 1 in got and 1 in expected:
+        return "check the order of the factors in np.dot and where the transpose goes."
+    if got == () and expected != ():
+        return "you returned a single number where an array was expected."
+    if expected == () and got != ():
+        return "you returned an array; squeeze it to a single number with np.squeeze(...)."
+    return None
+
+
+def value_hint(got: np.ndarray, expected: np.ndarray, m: int | None) -> str | None:
+    """Recognises the common slips from the numbers alone."""
+    if not np.all(np.isfinite(got)):
+        return ("the result contains nan or inf: look for a log of 0, a division by 0 or an "
+                "overflowing exp.")
+    if np.allclose(got, -expected, rtol=1e-6) and np.any(expected):
+        return "the sign is flipped."
+    if m and np.allclose(got, expected * m, rtol=1e-6):
+        return f"the result is {m} times too large: it looks like the 1/m is missing."
+    if m and np.allclose(got * m, expected, rtol=1e-6):
+        return f"the result is {m} times too small: you may have divided by m twice."
+    if got.ndim == 2 and got.shape == got.shape[::-1] and np.allclose(got.T, expected):
+        return "the result is the transpose of what is expected."
+    return None
+
+
+def _exception_hint(error: Exception, hints: dict | None) -> str | None:
+    text = str(error)
+    for pattern, hint in (hints or {}).items():
+        if pattern in text or pattern == type(error).__name__:
+            return hint
+    if isinstance(error, ValueError) and "shapes" in text and "not aligned" in text:
+        return "a matrix product got shapes that do not fit: print the shapes and check the .T."
+    if isinstance(error, ValueError) and "broadcast" in text:
+        return ("two arrays could not be combined element by element: a sum without "
+                "keepdims=True is a common cause.")
+    if isinstance(error, NameError):
+        return "a name is not defined: run the cells above (Run > Run All Above Selected Cell)."
+    return None
+
+
+def _argument_names(fn: Callable, count: int) -> list[str]:
+    try:
+        names = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        names = []
+    return (names + [f"argument {i + 1}" for i in range(count)])[:count]
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Deep equality for the values checks pass around (arrays, dicts, lists, numbers)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    try:
+        return bool(a == b) or (a != a and b != b)
+    except Exception:
+        return a is b

@@ -1,0 +1,102 @@
+"""Sliders that re-run the learner's own functions and redraw their results."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+
+from .plots import LiveFigure, new_figure, plot_costs
+
+
+def run_learner_code(fn: Callable, *args, **kwargs):
+    """Calls the learner's function; returns (result, None) or (None, a plain-words problem)."""
+    name = getattr(fn, "__name__", "your function")
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return fn(*args, **kwargs), None
+    except NotImplementedError:
+        return None, (f"<b>{name}</b> is not implemented yet: finish its exercise above, run "
+                      "its cell and its check, then move a slider again.")
+    except Exception as error:  # the learner's code may raise anything
+        return None, (f"<b>{name}</b> raised {type(error).__name__}: {error}. Fix it and make its "
+                      "check pass, then move a slider again.")
+
+
+def divergence(costs) -> str | None:
+    """A sentence saying where the cost blew up, or None if training stayed finite."""
+    costs = np.ravel(np.asarray(costs, dtype=float))
+    bad = np.flatnonzero(~np.isfinite(costs))
+    if bad.size:
+        return f"the cost became {costs[bad[0]]} at iteration {bad[0] * 100}"
+    if costs.size > 1 and costs[-1] > 2 * costs[0]:
+        return f"the cost grew from {costs[0]:.3g} to {costs[-1]:.3g}"
+    return None
+
+
+def accuracy(predictions, Y) -> float:
+    return float(100 - np.mean(np.abs(np.asarray(predictions, float) - Y)) * 100)
+
+
+class LearningRateExplorer:
+    """Week 1: a log-scale learning-rate slider and an iterations slider on the learner's model."""
+
+    def __init__(self, model: Callable, X_train, Y_train, X_test, Y_test,
+                 learning_rate: float = 0.005, num_iterations: int = 1000):
+        import ipywidgets as widgets
+
+        self.model = model
+        self.data = (X_train, Y_train, X_test, Y_test)
+        self.learning_rate = widgets.FloatLogSlider(
+            value=learning_rate, base=10, min=-4, max=1, step=0.1, readout_format=".4f",
+            description="learning rate", continuous_update=False,
+            style={"description_width": "initial"})
+        self.iterations = widgets.IntSlider(
+            value=num_iterations, min=100, max=3000, step=100, description="iterations",
+            continuous_update=False)
+        self.status = widgets.HTML()
+        self.figure = LiveFigure()
+        self.controls = widgets.VBox([widgets.HBox([self.learning_rate, self.iterations]),
+                                      self.status])
+        self.learning_rate.observe(self.redraw, names="value")
+        self.iterations.observe(self.redraw, names="value")
+
+    def show(self) -> LearningRateExplorer:
+        from IPython.display import display
+
+        display(self.controls)
+        self.redraw()
+        return self
+
+    def redraw(self, *_) -> None:
+        lr, n = self.learning_rate.value, self.iterations.value
+        X_train, Y_train, X_test, Y_test = self.data
+        fig, ax = new_figure(7.5, 3.2)
+        result, problem = run_learner_code(self.model, X_train, Y_train, X_test, Y_test,
+                                           num_iterations=n, learning_rate=lr)
+        if problem:
+            self.status.value = f"<span style='color:#b00'>{problem}</span>"
+            ax.text(0.5, 0.5, "nothing to show yet", ha="center", va="center",
+                    transform=ax.transAxes, color="gray")
+        else:
+            costs = result["costs"]
+            train = accuracy(result["Y_prediction_train"], Y_train)
+            test = accuracy(result["Y_prediction_test"], Y_test)
+            blew_up = divergence(costs)
+            plot_costs(ax, np.where(np.isfinite(costs), costs, np.nan))
+            ax.set_title(f"learning rate {lr:.4g}, {n} iterations: "
+                         f"train {train:.1f}%, test {test:.1f}%")
+            if blew_up:
+                self.status.value = (f"<span style='color:#b00'>Learning rate {lr:.4g} diverged: "
+                                     f"{blew_up}. Try a smaller learning rate.</span>")
+            else:
+                self.status.value = (f"Final cost {float(np.ravel(costs)[-1]):.4f} &middot; "
+                                     f"train accuracy {train:.1f}% &middot; test {test:.1f}%")
+        self.figure.show(fig)
+
+
+def learning_rate_explorer(model, X_train, Y_train, X_test, Y_test, **defaults):
+    """Shows the week 1 explorer; returns it so its sliders can also be set from code."""
+    return LearningRateExplorer(model, X_train, Y_train, X_test, Y_test, **defaults).show()
