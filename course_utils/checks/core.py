@@ -98,7 +98,7 @@ class Check:
         if got != tuple(expected):
             self.fail(
                 f"{what} has shape {got}, but it must have shape {tuple(expected)}.",
-                hint or shape_hint(got, tuple(expected)),
+                _join(shape_hint(got, tuple(expected)), hint),
             )
         self.ok()
 
@@ -122,12 +122,12 @@ class Check:
         """Values match; on a mismatch, guesses the mistake (transpose, 1/m, sign)."""
         __tracebackhide__ = True
         expected = np.asarray(expected, dtype=float)
-        self.shape(what, value, expected.shape, None)
+        self.shape(what, value, expected.shape, hint)
         got = np.asarray(value, dtype=float)
         if not np.allclose(got, expected, rtol=rtol, atol=atol):
             self.fail(
                 f"{what} is wrong.\n  expected: {show(expected)}\n  got:      {show(got)}",
-                hint or value_hint(got, expected, m),
+                _join(value_hint(got, expected, m), hint),
             )
         self.ok()
 
@@ -146,6 +146,12 @@ class Check:
             self.fail(f"{what} is missing the key(s) {missing}; it has {sorted(value)}.",
                       hint or f"the keys must be exactly {expected}.")
         self.ok()
+
+
+# -- hints -----------------------------------------------------------------------------
+def _join(*hints: str | None) -> str | None:
+    """The recognised mistake first, then the function's own advice."""
+    return " ".join(h for h in hints if h) or None
 
 
 # -- wording ------------------------------------------------------------------------------

@@ -66,6 +66,9 @@ CASES: dict[str, list[dict]] = {
     "optimize": [
         {"w": np.array([[1.0], [2.0]]), "b": 1.5,
          "X": np.array([[1.0, -2.0, -1.0], [3.0, 0.5, -3.2]]), "Y": np.array([[1.0, 1.0, 0.0]]),
+         "num_iterations": 1, "learning_rate": 0.05},
+        {"w": np.array([[1.0], [2.0]]), "b": 1.5,
+         "X": np.array([[1.0, -2.0, -1.0], [3.0, 0.5, -3.2]]), "Y": np.array([[1.0, 1.0, 0.0]]),
          "num_iterations": 201, "learning_rate": 0.009},
         {"w": _grid(4, 1, 15, 0.1), "b": 0.0, "X": _training_set(4, 12, 16)[0],
          "Y": _training_set(4, 12, 16)[1], "num_iterations": 150, "learning_rate": 0.3},
@@ -252,7 +255,6 @@ def check_propagate(propagate) -> None:
 
 def check_optimize(optimize) -> None:
     __tracebackhide__ = True
-    hint = "optimize calls your propagate: make check_propagate pass first."
     for check, case, want in _run("optimize"):
         m = case["X"].shape[1]
         out = check.call(optimize, **case)
@@ -260,26 +262,47 @@ def check_optimize(optimize) -> None:
                    "must return the triple (params, grads, costs).")
         params, grads, costs = out
         want_params, want_grads, want_costs = want
+        n = case["num_iterations"]
+        check.keys("params", params, ["w", "b"])
+        if n == 1:
+            _diagnose_one_step(check, case, params, want_params)
+        check.close("params['w']", params["w"], want_params["w"],
+                    "update w = w - learning_rate * dw on every iteration, with the "
+                    "learning_rate argument (not a fixed number). optimize calls your "
+                    "propagate, so make check_propagate pass first.")
+        check.true(not (np.isclose(float(np.asarray(params["b"])), case["b"])
+                        and not np.isclose(want_params["b"], case["b"])),
+                   "params['b'] never changed.", "update b = b - learning_rate * db as well.")
+        check.close("params['b']", params["b"], want_params["b"],
+                    "update b = b - learning_rate * db on every iteration.")
+        _check_grads(check, grads, case["w"], want_grads, m)
         check.true(isinstance(costs, list),
                    f"costs must be a list, but it is {type(costs).__name__}.")
-        n = case["num_iterations"]
         check.true(len(costs) == len(want_costs),
                    f"with num_iterations={n}, costs must hold {len(want_costs)} entries "
                    f"(iterations 0, 100, ...), but it holds {len(costs)}.",
                    "record the cost when i % 100 == 0, starting at i = 0.")
-        check.close("costs", np.ravel(np.asarray(costs, dtype=float)), want_costs, hint)
-        check.keys("params", params, ["w", "b"])
-        if np.allclose(np.asarray(params["w"], float) - case["w"],
-                       -(np.asarray(want_params["w"]) - case["w"]), rtol=1e-4):
-            check.fail("w moved uphill, away from the minimum.",
-                       "gradient descent subtracts: w = w - learning_rate * dw.")
-        check.close("params['w']", params["w"], want_params["w"],
-                    "update w = w - learning_rate * dw on every iteration, with the "
-                    "learning_rate argument (not a fixed number).")
-        check.close("params['b']", params["b"], want_params["b"],
-                    "update b = b - learning_rate * db on every iteration.")
-        _check_grads(check, grads, case["w"], want_grads, m)
+        check.close("costs", np.ravel(np.asarray(costs, dtype=float)), want_costs,
+                    "append the cost returned by propagate at iterations 0, 100, 200, ...")
     check.done()
+
+
+def _diagnose_one_step(check: Check, case, params, want_params) -> None:
+    """After one iteration the update is exact, so a wrong step can be named."""
+    __tracebackhide__ = True
+    step = np.asarray(params["w"], float) - case["w"]
+    want_step = np.asarray(want_params["w"]) - case["w"]
+    if np.shape(step) != np.shape(want_step) or np.allclose(step, want_step):
+        return
+    if np.allclose(step, -want_step):
+        check.fail("w moved uphill, away from the minimum.",
+                   "gradient descent subtracts: w = w - learning_rate * dw.")
+    ratio = float(np.sum(step * want_step) / np.sum(want_step * want_step))
+    if np.allclose(step, ratio * want_step) and ratio > 0:
+        check.fail(f"after one iteration, w moved {ratio:.3g} times as far as it should "
+                   f"with learning_rate={case['learning_rate']}.",
+                   "use the learning_rate argument in the update, not a fixed number.")
+    check.ok()
 
 
 def check_predict(predict) -> None:
@@ -294,11 +317,14 @@ def check_predict(predict) -> None:
         check.true(np.all((got == 0) | (got == 1)),
                    f"predictions must be 0 or 1, but they include {show_some(got)}.",
                    "convert probabilities to labels: 1 where A > 0.5, else 0.")
-        if not np.allclose(got, want) and np.allclose(got, 1 - want):
+        z = case["w"].T @ case["X"] + case["b"]
+        wrong = got != want
+        if np.any(wrong) and np.all(np.isclose(z[wrong], 0)):
+            check.fail("predicted 1 where A = 0.5 exactly.",
+                       "the threshold is strict: A = 0.5 is predicted as 0 (use A > 0.5).")
+        if np.any(wrong) and np.all(wrong):
             check.fail("every prediction is flipped.", "predict 1 when A > 0.5, not below it.")
-        check.close("predictions", pred, want,
-                    "the threshold is strict: A = 0.5 exactly is predicted as 0 (A > 0.5)."
-                    if np.any(np.isclose(case["w"].T @ case["X"] + case["b"], 0)) else None)
+        check.close("predictions", pred, want)
     check.done()
 
 
@@ -318,7 +344,8 @@ def check_model(model) -> None:
         check.shape("Y_prediction_test", d["Y_prediction_test"], case["Y_test"].shape,
                     "predict the test set with X_test.")
         check.close("costs", np.ravel(np.asarray(d["costs"], dtype=float)), want["costs"],
-                    "pass num_iterations and learning_rate on to optimize.")
+                    "pass num_iterations and learning_rate on to optimize; do not rely on "
+                    "its defaults.")
         check.close("w", d["w"], want["w"])
         check.close("b", d["b"], want["b"])
         check.close("Y_prediction_train", d["Y_prediction_train"], want["Y_prediction_train"])

@@ -1,0 +1,61 @@
+"""Generates the expected values of the visible checks from the solution notebooks.
+
+`python -m autograder.expected` rewrites course_utils/expected/<week>.json;
+`python -m autograder.expected --check` exits 1 when a stored file is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import importlib
+import json
+import sys
+
+from course_utils.checks.expected import encode, path_for
+
+from .solution_code import REPO, solution_namespace
+
+
+def weeks() -> list[str]:
+    """Weeks that have both a solution notebook and a checks module with CASES."""
+    found = []
+    for folder in sorted((REPO / "solutions").glob("week*")):
+        if (REPO / "course_utils" / "checks" / f"{folder.name}.py").exists():
+            found.append(folder.name)
+    return found
+
+
+def build(week: str) -> str:
+    """The JSON text of the expected values for `week`, as it should be stored."""
+    namespace = solution_namespace(week)
+    cases = importlib.import_module(f"course_utils.checks.{week}").CASES
+    data = {}
+    for name, calls in cases.items():
+        data[name] = [encode(namespace[name](**copy.deepcopy(call))) for call in calls]
+    return json.dumps(data, indent=1, sort_keys=True) + "\n"
+
+
+def stale_weeks() -> list[str]:
+    return [w for w in weeks() if not path_for(w).exists() or path_for(w).read_text() != build(w)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.expected", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="only report stale files")
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = stale_weeks()
+        for week in stale:
+            print(f"stale: {path_for(week)} (run `python -m autograder.expected`)")
+        return 1 if stale else 0
+    for week in weeks():
+        path_for(week).parent.mkdir(parents=True, exist_ok=True)
+        path_for(week).write_text(build(week))
+        print(f"wrote {path_for(week)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,257 @@
+"""The week 1 checks reject the unmodified stubs and the common mistakes, accept the solution,
+and accept other correct implementations (another formula, a loop, `@` instead of np.dot)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from autograder.solution_code import solution_namespace
+from course_utils.checks import CheckFailed
+from course_utils.checks import week1 as checks
+from tests.helpers import released_stubs
+
+SOLUTION = solution_namespace("week1")
+
+
+def implement(source: str, name: str):
+    """Defines `name` from `source` next to the solution's other functions."""
+    namespace = dict(SOLUTION)
+    exec(textwrap.dedent(source), namespace)
+    return namespace[name]
+
+
+# (function, mistake, source, a phrase the message must contain)
+MISTAKES = [
+    ("basic_sigmoid", "sign", "def basic_sigmoid(x): return 1 / (1 + math.exp(x))", "minus sign"),
+    ("basic_sigmoid", "no 1+", "def basic_sigmoid(x): return 1 / math.exp(-x)", "wrong"),
+    ("basic_sigmoid", "array", "def basic_sigmoid(x): return np.array(1 / (1 + math.exp(-x)))",
+     "Python float"),
+    ("basic_sigmoid", "returns nothing", "def basic_sigmoid(x): s = 1 / (1 + math.exp(-x))",
+     "forget `return`"),
+    ("sigmoid", "math.exp", "def sigmoid(x): return 1 / (1 + math.exp(-x))", "np.exp"),
+    ("sigmoid", "sign", "def sigmoid(x): return 1 / (1 + np.exp(x))", "wrong"),
+    ("sigmoid", "1 - exp", "def sigmoid(x): return 1 / (1 - np.exp(-x))", "wrong"),
+    ("sigmoid", "mutates", "def sigmoid(x):\n    x *= -1\n    return 1 / (1 + np.exp(x))",
+     "changed its input"),
+    ("sigmoid_derivative", "uses x", "def sigmoid_derivative(x): return x * (1 - x)",
+     "s = sigmoid(x)"),
+    ("sigmoid_derivative", "returns s", "def sigmoid_derivative(x): return sigmoid(x)", "wrong"),
+    ("sigmoid_derivative", "1 + s",
+     "def sigmoid_derivative(x):\n    s = sigmoid(x)\n    return s * (1 + s)", "wrong"),
+    ("image2vector", "rank-1", "def image2vector(image): return image.reshape(-1)", "rank-1"),
+    ("image2vector", "row", "def image2vector(image): return image.reshape(1, -1)", "(a*b*c, 1)"),
+    ("image2vector", "transposed first", "def image2vector(image): return image.T.reshape(-1, 1)",
+     "C) order"),
+    ("image2vector", "fortran", "def image2vector(image): return image.reshape(-1, 1, order='F')",
+     "wrong"),
+    ("normalize_rows", "columns",
+     "def normalize_rows(x): return x / np.linalg.norm(x, axis=0, keepdims=True)", "ROW"),
+    ("normalize_rows", "no keepdims",
+     "def normalize_rows(x): return x / np.linalg.norm(x, axis=1)", "keepdims"),
+    ("normalize_rows", "whole matrix", "def normalize_rows(x): return x / np.linalg.norm(x)",
+     "wrong"),
+    ("normalize_rows", "in place",
+     "def normalize_rows(x):\n    x /= np.linalg.norm(x, axis=1, keepdims=True)\n    return x",
+     "changed its input"),
+    ("softmax", "columns",
+     "def softmax(x): return np.exp(x) / np.sum(np.exp(x), axis=0, keepdims=True)", "ROWS"),
+    ("softmax", "no keepdims", "def softmax(x): return np.exp(x) / np.sum(np.exp(x), axis=1)",
+     "keepdims"),
+    ("softmax", "whole sum", "def softmax(x): return np.exp(x) / np.sum(np.exp(x))", "sum to 1"),
+    ("softmax", "no exp", "def softmax(x): return x / np.sum(x, axis=1, keepdims=True)", "np.exp"),
+    ("L1", "mean", "def L1(yhat, y): return float(np.mean(np.abs(y - yhat)))", "mean"),
+    ("L1", "no abs", "def L1(yhat, y): return float(np.sum(y - yhat))", "np.abs"),
+    ("L1", "array", "def L1(yhat, y): return np.abs(y - yhat)", "one number"),
+    ("L2", "norm", "def L2(yhat, y): return float(np.linalg.norm(y - yhat))", "no square root"),
+    ("L2", "mean", "def L2(yhat, y): return float(np.mean((y - yhat) ** 2))", "mean"),
+    ("L2", "no square", "def L2(yhat, y): return float(np.sum(y - yhat))", "square"),
+    ("initialize_with_zeros", "rank-1 w", "def initialize_with_zeros(dim): return np.zeros(dim), 0.0",
+     "rank-1"),
+    ("initialize_with_zeros", "int b",
+     "def initialize_with_zeros(dim): return np.zeros((dim, 1)), 0", "b = 0.0"),
+    ("initialize_with_zeros", "int w",
+     "def initialize_with_zeros(dim): return np.zeros((dim, 1), dtype=int), 0.0", "floats"),
+    ("initialize_with_zeros", "row w",
+     "def initialize_with_zeros(dim): return np.zeros((1, dim)), 0.0", "column vector"),
+]
+
+PROPAGATE = """
+def propagate(w, b, X, Y):
+    m = X.shape[1]
+    A = sigmoid(np.dot(w.T, X) + b)
+    cost = {cost}
+    dw = {dw}
+    db = {db}
+    return {{"dw": dw, "db": db}}, np.squeeze(np.array(cost))
+"""
+GOOD_COST = "-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m"
+GOOD_DW, GOOD_DB = "np.dot(X, (A - Y).T) / m", "np.sum(A - Y) / m"
+
+
+def propagate_with(cost=GOOD_COST, dw=GOOD_DW, db=GOOD_DB) -> str:
+    return PROPAGATE.format(cost=cost, dw=dw, db=db)
+
+
+MISTAKES += [
+    ("propagate", "dw transposed", propagate_with(dw="np.dot(A - Y, X.T) / m"),
+     "transpose belongs on (A - Y)"),
+    ("propagate", "dw missing 1/m", propagate_with(dw="np.dot(X, (A - Y).T)"), "1/m is missing"),
+    ("propagate", "cost missing 1/m",
+     propagate_with(cost="-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A))"), "1/m is missing"),
+    ("propagate", "cost sign", propagate_with(cost="np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m"),
+     "sign is flipped"),
+    ("propagate", "db keepdims", propagate_with(db="np.sum(A - Y, axis=1, keepdims=True) / m"),
+     "one number"),
+    ("propagate", "dw with sigmoid derivative", propagate_with(dw="np.dot(X, (A * (1 - A)).T) / m"),
+     "wrong"),
+    ("propagate", "cost (1,1)",
+     PROPAGATE.format(cost="-(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m",
+                      dw=GOOD_DW, db=GOOD_DB).replace("np.squeeze(np.array(cost))", "cost"),
+     "squeeze"),
+]
+
+OPTIMIZE = """
+def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False):
+    {copy}
+    costs = []
+    for i in range(num_iterations):
+        grads, cost = propagate(w, b, X, Y)
+        dw, db = grads["dw"], grads["db"]
+        {update}
+        if {record}:
+            costs.append(cost)
+    return {{"w": w, "b": b}}, {{"dw": dw, "db": db}}, costs
+"""
+
+
+def optimize_with(copy="w = w.copy()", update="w = w - learning_rate * dw\n        b = b - learning_rate * db",
+                  record="i % 100 == 0") -> str:
+    return OPTIMIZE.format(copy=copy, update=update, record=record)
+
+
+MISTAKES += [
+    ("optimize", "ascent", optimize_with(update="w = w + learning_rate * dw\n        b = b + learning_rate * db"),
+     "uphill"),
+    ("optimize", "fixed rate", optimize_with(update="w = w - 0.009 * dw\n        b = b - 0.009 * db"),
+     "use the learning_rate argument"),
+    ("optimize", "every iteration", optimize_with(record="True"), "i % 100 == 0"),
+    ("optimize", "skips iteration 0", optimize_with(record="i % 100 == 99"), "i % 100 == 0"),
+    ("optimize", "mutates w", optimize_with(copy="pass", update="w -= learning_rate * dw\n        b = b - learning_rate * db"),
+     "changed its input `w`"),
+    ("optimize", "no b update", optimize_with(update="w = w - learning_rate * dw"), "never changed"),
+    ("predict", "probabilities",
+     "def predict(w, b, X): return sigmoid(np.dot(w.T, X) + b)", "0 or 1"),
+    ("predict", ">= threshold",
+     "def predict(w, b, X): return (sigmoid(np.dot(w.T, X) + b) >= 0.5).astype(float)", "strict"),
+    ("predict", "flipped",
+     "def predict(w, b, X): return (sigmoid(np.dot(w.T, X) + b) < 0.5).astype(float)", "flipped"),
+    ("predict", "rank-1",
+     "def predict(w, b, X): return (sigmoid(np.dot(w.T, X) + b) > 0.5).astype(float).ravel()",
+     "(1, m)"),
+]
+
+MODEL = """
+def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False):
+    w, b = initialize_with_zeros({dim})
+    params, grads, costs = optimize(w, b, X_train, Y_train, {passed})
+    w, b = params["w"], params["b"]
+    return {{"costs": costs, "Y_prediction_test": predict(w, b, {test_x}),
+            "Y_prediction_train": predict(w, b, X_train), "w": w, "b": b,
+            "learning_rate": learning_rate, "num_iterations": num_iterations}}
+"""
+GOOD_PASSED = "num_iterations, learning_rate, print_cost"
+
+
+def model_with(dim="X_train.shape[0]", passed=GOOD_PASSED, test_x="X_test") -> str:
+    return MODEL.format(dim=dim, passed=passed, test_x=test_x)
+
+
+MISTAKES += [
+    ("model", "optimize defaults", model_with(passed=""), "pass num_iterations"),
+    ("model", "ignores learning rate", model_with(passed="num_iterations"), "pass num_iterations"),
+    ("model", "predicts test on train", model_with(test_x="X_train"), "X_test"),
+    ("model", "wrong dim", model_with(dim="X_train.shape[1]"), "raised ValueError"),
+    ("model", "missing key", model_with().replace('"b": b,', ""), "missing the key"),
+]
+
+# Correct implementations that differ from the solution: every one must pass.
+ALTERNATIVES = [
+    ("basic_sigmoid", "def basic_sigmoid(x): return math.exp(x) / (1 + math.exp(x))"),
+    ("sigmoid", "def sigmoid(x): return np.exp(x) / (1 + np.exp(x))"),
+    ("sigmoid", "def sigmoid(x): return 0.5 * (1 + np.tanh(x / 2))"),
+    ("sigmoid_derivative", "def sigmoid_derivative(x): return np.exp(-x) / (1 + np.exp(-x)) ** 2"),
+    ("image2vector", "def image2vector(image): return image.flatten()[:, None]"),
+    ("normalize_rows", "def normalize_rows(x): return x / np.sqrt((x * x).sum(1))[:, None]"),
+    ("softmax", "def softmax(x):\n    e = np.exp(x - x.max(axis=1, keepdims=True))\n"
+                "    return e / e.sum(axis=1, keepdims=True)"),
+    ("L1", "def L1(yhat, y): return np.sum(np.abs(yhat - y))"),
+    ("L2", "def L2(yhat, y): return sum((a - b) ** 2 for a, b in zip(y, yhat))"),
+    ("L2", "def L2(yhat, y): return float((y - yhat) @ (y - yhat))"),
+    ("initialize_with_zeros", "def initialize_with_zeros(dim): return np.zeros([dim, 1]), float(0)"),
+    ("propagate", propagate_with(cost="-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))",
+                                 dw="X @ (A - Y).T / m", db="float(np.mean(A - Y))")),
+    ("propagate", """
+def propagate(w, b, X, Y):
+    m = X.shape[1]
+    dw, db, cost = np.zeros_like(w), 0.0, 0.0
+    for i in range(m):
+        a = 1 / (1 + np.exp(-(np.dot(w[:, 0], X[:, i]) + b)))
+        cost -= (Y[0, i] * np.log(a) + (1 - Y[0, i]) * np.log(1 - a)) / m
+        dw[:, 0] += X[:, i] * (a - Y[0, i]) / m
+        db += (a - Y[0, i]) / m
+    return {"dw": dw, "db": db}, cost
+"""),
+    ("optimize", optimize_with(copy="import copy; w = copy.deepcopy(w); b = copy.deepcopy(b)")),
+    ("predict", """
+def predict(w, b, X):
+    A = sigmoid(w.T @ X + b)
+    out = np.zeros((1, X.shape[1]))
+    for i in range(X.shape[1]):
+        out[0, i] = 1 if A[0, i] > 0.5 else 0
+    return out
+"""),
+    ("predict", "def predict(w, b, X): return sigmoid(w.T @ X + b) > 0.5"),
+    ("model", model_with()),
+]
+
+
+@pytest.mark.parametrize("name", sorted(checks.CHECKS))
+def test_solution_passes(name, capsys):
+    checks.CHECKS[name](SOLUTION[name])
+    assert capsys.readouterr().out.strip().startswith(f"{name}: all ")
+
+
+@pytest.mark.parametrize("name", sorted(checks.CHECKS))
+def test_unmodified_stub_fails_with_not_implemented(name):
+    stub = released_stubs("week1")[name]
+    with pytest.raises(CheckFailed, match="is not implemented yet"):
+        checks.CHECKS[name](stub)
+
+
+@pytest.mark.parametrize(("name", "mistake", "source", "phrase"), MISTAKES,
+                         ids=[f"{m[0]}-{m[1]}" for m in MISTAKES])
+def test_common_mistake_is_rejected_with_a_hint(name, mistake, source, phrase):
+    with pytest.raises(CheckFailed) as failure:
+        checks.CHECKS[name](implement(source, name))
+    message = str(failure.value)
+    assert message.startswith(f"{name}: ")
+    assert phrase in message, message
+
+
+def test_every_graded_function_has_three_mistakes():
+    counts = {name: sum(m[0] == name for m in MISTAKES) for name in checks.CHECKS}
+    assert min(counts.values()) >= 3, counts
+
+
+@pytest.mark.parametrize(("name", "source"), ALTERNATIVES,
+                         ids=[f"{a[0]}-{i}" for i, a in enumerate(ALTERNATIVES)])
+def test_other_correct_implementations_pass(name, source):
+    checks.CHECKS[name](implement(source, name))
+
+
+def test_a_check_passes_on_a_function_given_twice():
+    """Checks are pure: running one twice gives the same answer (no hidden state)."""
+    checks.check_propagate(SOLUTION["propagate"])
+    checks.check_propagate(SOLUTION["propagate"])
