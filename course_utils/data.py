@@ -1,0 +1,112 @@
+"""Load the course's picture data sets (HDF5) and reshape them for the exercises."""
+
+import os
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+__all__ = [
+    "DATASETS_DIR",
+    "DatasetError",
+    "dataset_path",
+    "downsample_images",
+    "flatten_images",
+    "load_dataset",
+]
+
+DATASETS_DIR = Path(__file__).resolve().parents[1] / "datasets"
+KEYS = ("train_set_x", "train_set_y", "test_set_x", "test_set_y", "list_classes")
+REBUILD = (
+    "It comes with the course repository: restore it with `git checkout -- datasets/` (or clone "
+    "the repository again), or rebuild it with `python datasets/build_animals.py` after "
+    "`apt-get install openclipart-png`."
+)
+
+
+class DatasetError(RuntimeError):
+    """A data set file is missing or malformed; the message names the file and the fix."""
+
+
+def dataset_path(name: str = "animals.h5") -> Path:
+    """Path of a data set file: in $COURSE_DATASETS if set, else in the repository's datasets/."""
+    return Path(os.environ.get("COURSE_DATASETS") or DATASETS_DIR) / name
+
+
+def _fail(path: Path, problem: str, fix: str = REBUILD):
+    raise DatasetError(f"Cannot load the data set '{path}': {problem}. {fix}")
+
+
+def _read(path: Path) -> dict:
+    try:
+        with h5py.File(path, "r") as f:
+            missing = [key for key in KEYS if key not in f]
+            if missing:
+                _fail(path, f"it has no {', '.join(missing)} (found: {', '.join(sorted(f))})")
+            return {key: f[key][()] for key in KEYS}
+    except OSError as err:
+        problem = "it is not an HDF5 file, or it is truncated or corrupt"
+        if path.stat().st_size == 0:
+            problem = "it is empty"
+        _fail(path, f"{problem} ({err})")
+
+
+def _check(path: Path, data: dict) -> None:
+    for split in ("train", "test"):
+        x, y = data[f"{split}_set_x"], data[f"{split}_set_y"]
+        if x.dtype != np.uint8 or x.ndim != 4 or x.shape[3] != 3:
+            _fail(path, f"{split}_set_x must be uint8 (m, px, px, 3), not {x.dtype} {x.shape}")
+        if not np.issubdtype(y.dtype, np.integer) or y.ndim not in (1, 2):
+            _fail(path, f"{split}_set_y must be integer labels (m,), not {y.dtype} {y.shape}")
+        if y.size != x.shape[0] or (y.ndim == 2 and y.shape[0] != 1):
+            _fail(path, f"{split}_set_y has shape {y.shape} for {x.shape[0]} pictures")
+        bad = np.setdiff1d(y, [0, 1])
+        if bad.size:
+            _fail(path, f"{split}_set_y must hold only 0 and 1, it also has {bad[:5].tolist()}")
+    if data["train_set_x"].shape[1:] != data["test_set_x"].shape[1:]:
+        _fail(path, "train and test pictures have different sizes")
+    classes = data["list_classes"]
+    if classes.ndim != 1 or classes.shape[0] != 2 or classes.dtype.kind != "S":
+        _fail(path, f"list_classes must be 2 byte strings, not {classes.dtype} {classes.shape}")
+
+
+def load_dataset(path=None):
+    """Load the "animal vs non-animal" pictures (label 1 = animal).
+
+    Returns `train_set_x_orig (m_train, 64, 64, 3) uint8, train_set_y (1, m_train) int,
+    test_set_x_orig, test_set_y, classes` (classes: numpy bytes array, `classes[1] == b"animal"`).
+    `path` defaults to datasets/animals.h5 (or $COURSE_DATASETS/animals.h5).
+    """
+    path = Path(path) if path is not None else dataset_path()
+    if not path.exists():
+        where = " ($COURSE_DATASETS is set: check it)" if os.environ.get("COURSE_DATASETS") else ""
+        _fail(path, f"there is no such file{where}")
+    if path.is_dir():
+        _fail(path, "it is a folder", "Give the path of the .h5 file, e.g. datasets/animals.h5.")
+    data = _read(path)
+    _check(path, data)
+    return (
+        data["train_set_x"],
+        data["train_set_y"].reshape(1, -1),
+        data["test_set_x"],
+        data["test_set_y"].reshape(1, -1),
+        data["list_classes"],
+    )
+
+
+def flatten_images(X_orig: np.ndarray) -> np.ndarray:
+    """(m, px, px, 3) uint8 pictures -> (px*px*3, m) float64 in [0, 1], one column per picture."""
+    return X_orig.reshape(X_orig.shape[0], -1).T / 255.0
+
+
+def downsample_images(X_orig: np.ndarray, factor: int) -> np.ndarray:
+    """Average `factor` x `factor` pixel blocks: (m, h, w, c) -> (m, h/factor, w/factor, c).
+
+    Returns uint8 (rounded means), so the result is used exactly like the original pictures.
+    `h` and `w` must be multiples of `factor`.
+    """
+    m, h, w, c = X_orig.shape
+    if factor < 1 or h % factor or w % factor:
+        raise ValueError(f"factor must divide the picture size {h}x{w}, got {factor}")
+    blocks = X_orig.reshape(m, h // factor, factor, w // factor, factor, c)
+    return np.round(blocks.mean(axis=(2, 4))).astype(np.uint8)
