@@ -1,0 +1,330 @@
+"""Grade a folder of student submissions with nbgrader, one student at a time.
+
+Everything is written under OUT, a private nbgrader course tree::
+
+    OUT/source/<a>/         copy of solutions/<a>/ (what was graded against)
+    OUT/release/<a>/        generated from it (fills OUT/gradebook.db)
+    OUT/submitted/<s>/<a>/  copies of the submissions (SUBMISSIONS is only read)
+    OUT/autograded/<s>/<a>/ nbgrader's executed notebooks
+    OUT/feedback/<s>/<a>/<a>.html
+    OUT/logs/<a>/<s>.log    nbgrader's log for each student
+    OUT/grades.csv          one row per student and assignment
+
+A submission that cannot be graded gets status "error", score 0 and a message naming the
+problem and the fix; the other students are graded as usual.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .course import Course, CourseError, capture, natural_key, nbgrader_logger
+from .release import copy_source, generate_assignment, last_error, private_tree
+from .submissions import Submission, check_notebook, find_submissions, loose_files
+
+COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "message"]
+GRADES_CSV = "grades.csv"
+
+
+@dataclass
+class Result:
+    student_id: str
+    assignment: str
+    score: float
+    max_score: float
+    status: str  # "graded" or "error"
+    message: str = ""
+
+    def row(self) -> dict[str, str]:
+        row = asdict(self)
+        row["score"] = f"{self.score:g}"
+        row["max_score"] = f"{self.max_score:g}"
+        return row
+
+
+# -- the steps ----------------------------------------------------------------------------
+def _coursedir(tree: Course, assignment: str, student: str | None = None):
+    from nbgrader.coursedir import CourseDirectory
+
+    coursedir = CourseDirectory(config=tree.config, log=nbgrader_logger())
+    coursedir.assignment_id = assignment
+    if student is not None:
+        coursedir.student_id = student
+    return coursedir
+
+
+def _gradebook(tree: Course):
+    from nbgrader.api import Gradebook
+
+    return Gradebook(tree.config.CourseDirectory.db_url, tree.course_id)
+
+
+def prepare(course: Course, assignment: str, out: Path) -> Course:
+    """Set up OUT as a fresh grading tree for ``assignment`` (other assignments graded
+    into the same OUT are kept) and generate the assignment into its gradebook."""
+    from nbgrader.api import MissingEntry
+
+    from .course import quiet_nbgrader
+
+    tree = private_tree(course, out)
+    out.mkdir(parents=True, exist_ok=True)
+    for step in ("submitted", "autograded", "feedback"):
+        for old in sorted((tree.root / step).glob(f"*/{assignment}")):
+            shutil.rmtree(old)
+    for old in (tree.release_dir / assignment, tree.root / "logs" / assignment):
+        if old.exists():
+            shutil.rmtree(old)
+    if (tree.root / "gradebook.db").exists():
+        with quiet_nbgrader(), _gradebook(tree) as gb:
+            try:
+                gb.remove_assignment(assignment)
+            except MissingEntry:
+                pass
+    copy_source(course, assignment, tree)
+    generate_assignment(tree, assignment)
+    return tree
+
+
+def autograde(tree: Course, assignment: str, student: str) -> tuple[bool, str]:
+    """nbgrader's Autograde for one student (it sets NBGRADER_EXECUTION=autograde)."""
+    from nbgrader.converters import Autograde
+
+    converter = Autograde(coursedir=_coursedir(tree, assignment, student), config=tree.config,
+                          log=nbgrader_logger())
+    converter.force = True
+    converter.create_student = True
+    return capture(converter)
+
+
+def feedback(tree: Course, assignment: str, student: str) -> tuple[bool, str]:
+    from nbgrader.converters import GenerateFeedback
+
+    converter = GenerateFeedback(coursedir=_coursedir(tree, assignment, student),
+                                 config=tree.config, log=nbgrader_logger())
+    converter.force = True
+    return capture(converter)
+
+
+def feedback_path(out: Path, assignment: str, student: str) -> Path:
+    return out / "feedback" / student / assignment / f"{assignment}.html"
+
+
+def scores(tree: Course, assignment: str, student: str) -> tuple[float, float, bool]:
+    """(score, max_score, needs_manual_grade) from the gradebook."""
+    from .course import quiet_nbgrader
+
+    with quiet_nbgrader(), _gradebook(tree) as gb:
+        sub = gb.find_submission(assignment, student)
+        return float(sub.score), float(sub.max_score), bool(sub.needs_manual_grade)
+
+
+def max_points(release_nb: dict) -> float:
+    total = 0.0
+    for cell in release_nb.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") or meta.get("task"):
+            total += float(meta.get("points", 0) or 0)
+    return total
+
+
+def failed_tests(notebook: Path, timeout: float | None = None) -> list[str]:
+    """'grade_id (Error: message)' for each autograded test cell that lost points."""
+    import nbformat
+    from nbgrader import utils
+
+    nb = nbformat.read(notebook, as_version=4)
+    failed = []
+    for cell in nb.cells:
+        if not utils.is_grade(cell) or utils.is_solution(cell) or cell.cell_type != "code":
+            continue
+        score, points = utils.determine_grade(cell)
+        if score is None or score >= points:
+            continue
+        gid = cell.metadata.nbgrader["grade_id"]
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if errors and errors[-1].ename in ("KeyboardInterrupt", "CellTimeoutError"):
+            # nbgrader interrupts a cell that runs past Execute.timeout
+            limit = f"{timeout:g} s" if timeout else "the time limit"
+            failed.append(f"{gid} (did not finish within {limit}: an infinite loop?)")
+            continue
+        why = next(
+            (f"{o.ename}: {o.evalue}".rstrip(": ") for o in errors),
+            "wrote to stderr" if any(o.output_type == "stream" for o in cell.outputs)
+            else f"{score:g}/{points:g}",
+        )
+        why = why.splitlines()[0] if why else why
+        failed.append(f"{gid} ({why[:100]})")
+    return failed
+
+
+# -- the whole run ------------------------------------------------------------------------
+def pick_assignment(course: Course, submissions: Path, assignment: str | None) -> str:
+    known = course.assignments()
+    if assignment:
+        return course.resolve_assignments([assignment])[0]
+    present = [
+        a for a in known
+        if any(submissions.glob(f"*/{a}.ipynb")) or any(submissions.glob(f"*/{a}/{a}.ipynb"))
+    ]
+    if len(present) == 1:
+        return present[0]
+    if not present and len(known) == 1:
+        return known[0]
+    raise CourseError(
+        f"cannot tell which assignment {submissions} holds "
+        f"(found notebooks for: {', '.join(present) or 'none'}); pass --assignment "
+        f"({', '.join(known) or 'no assignments in ' + str(course.source_dir)})"
+    )
+
+
+def _check_paths(submissions: Path, out: Path) -> None:
+    if not submissions.is_dir():
+        raise CourseError(f"submissions folder {submissions} does not exist")
+    if out == submissions or out.is_relative_to(submissions) or submissions.is_relative_to(out):
+        raise CourseError(
+            f"--out {out} and the submissions {submissions} must not contain each other "
+            f"(grading never writes into the submissions); choose another --out"
+        )
+
+
+def grade(course: Course, submissions: Path, out: Path, assignment: str | None = None, *,
+          progress: bool = True) -> list[Result]:
+    """Grade every student folder in ``submissions`` into ``out``; return one Result per
+    student (also merged into ``out/grades.csv``)."""
+    from tqdm import tqdm
+
+    submissions, out = Path(submissions).resolve(), Path(out).resolve()
+    _check_paths(submissions, out)
+    assignment = pick_assignment(course, submissions, assignment)
+    subs = find_submissions(submissions, assignment)
+    tree = prepare(course, assignment, out)
+    release_nb = json.loads(tree.release_notebook(assignment).read_text(encoding="utf-8"))
+    source_nb = json.loads(tree.source_notebook(assignment).read_text(encoding="utf-8"))
+    total = max_points(release_nb)
+    logs = out / "logs" / assignment
+    logs.mkdir(parents=True, exist_ok=True)
+
+    results = []
+    bar = tqdm(subs, desc=f"grading {assignment}", unit="student", disable=not progress)
+    for sub in bar:
+        bar.set_postfix_str(sub.student)
+        result = _grade_one(tree, assignment, sub, (release_nb, source_nb), total, logs)
+        results.append(result)
+    bar.close()
+    write_csv(out / GRADES_CSV, results, assignment)
+    return results
+
+
+def _grade_one(tree: Course, assignment: str, sub: Submission, notebooks: tuple[dict, dict],
+               total: float, logs: Path) -> Result:
+    log_file = logs / f"{sub.student}.log"
+
+    def error(message: str, log: str = "") -> Result:
+        log_file.write_text(f"{message}\n{log}", encoding="utf-8")
+        return Result(sub.student, assignment, 0.0, total, "error", message)
+
+    if sub.ok:
+        check_notebook(sub, *notebooks)
+    if not sub.ok:
+        return error(sub.problem or "")
+
+    dest = tree.root / "submitted" / sub.student / assignment / f"{assignment}.ipynb"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if sub.repaired is not None:
+        dest.write_text(json.dumps(sub.repaired, indent=1, ensure_ascii=False), encoding="utf-8")
+    else:
+        shutil.copyfile(sub.notebook, dest)  # the submission itself is only ever read
+
+    ok, log = autograde(tree, assignment, sub.student)
+    autograded = tree.root / "autograded" / sub.student / assignment / f"{assignment}.ipynb"
+    if not ok or not autograded.is_file():
+        return error(
+            f"nbgrader could not grade {sub.student}'s submission ({last_error(log)}); "
+            f"open it in JupyterLab, run Kernel > Restart and Run All, fix what fails, "
+            f"and resubmit (nbgrader log: {log_file})",
+            log,
+        )
+    score, max_score, manual = scores(tree, assignment, sub.student)
+    fb_ok, fb_log = feedback(tree, assignment, sub.student)
+    log_file.write_text(log + fb_log, encoding="utf-8")
+
+    notes = list(sub.notes)
+    execute = tree.config["Execute"] if "Execute" in tree.config else {}
+    failed = failed_tests(autograded, execute.get("timeout"))
+    if failed:
+        shown = ", ".join(failed[:3]) + (f" and {len(failed) - 3} more" if len(failed) > 3 else "")
+        notes.insert(0, f"failed {len(failed)} test(s): {shown}")
+    if manual:
+        notes.append("some cells need manual grading (formgrader)")
+    if not fb_ok:
+        notes.append(f"feedback HTML not generated ({last_error(fb_log)})")
+    return Result(sub.student, assignment, score, max_score, "graded", "; ".join(notes))
+
+
+# -- grades.csv and the summary -----------------------------------------------------------
+def read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_csv(path: Path, results: list[Result], assignment: str) -> None:
+    """Write ``results``, keeping rows of other assignments already in the file."""
+    rows = [r for r in read_csv(path) if r.get("assignment") != assignment]
+    rows += [r.row() for r in results]
+    rows.sort(key=lambda r: (natural_key(r["assignment"]), r["student_id"]))
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def format_table(rows: list[dict[str, str]], width: int = 100) -> str:
+    """A plain-text table: student, assignment, score, status, message (wrapped)."""
+    import textwrap
+
+    if not rows:
+        return "(no submissions)"
+    head = ["student", "assignment", "score", "status"]
+    cells = [
+        [r["student_id"], r["assignment"], f"{r['score']}/{r['max_score']}", r["status"]]
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(head)]
+    indent = sum(widths) + 2 * len(widths)
+    msg_width = max(30, width - indent)
+
+    def line(values: list[str], message: str) -> list[str]:
+        left = "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True))
+        wrapped = textwrap.wrap(message, msg_width) or [""]
+        out = [f"{left}  {wrapped[0]}".rstrip()]
+        out += [" " * indent + more for more in wrapped[1:]]
+        return out
+
+    lines = line(head, "message")
+    lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 7)
+    for values, row in zip(cells, rows, strict=True):
+        lines += line(values, row.get("message", ""))
+    graded = [r for r in rows if r["status"] == "graded"]
+    errors = len(rows) - len(graded)
+    lines.append("")
+    lines.append(f"{len(rows)} submission(s): {len(graded)} graded, {errors} error(s)")
+    return "\n".join(lines)
+
+
+def summary(results: list[Result], out: Path, submissions: Path | None = None) -> str:
+    text = format_table([r.row() for r in results])
+    extra = []
+    if submissions is not None:
+        loose = loose_files(Path(submissions))
+        if loose:
+            extra.append(
+                "ignored (not in a student folder): " + ", ".join(p.name for p in loose)
+            )
+    extra.append(f"grades: {out / GRADES_CSV}   feedback: {out / 'feedback'}/<student>/")
+    return text + "\n" + "\n".join(extra)
