@@ -1,0 +1,248 @@
+"""Grading end to end through the real nbgrader path (`python -m autograder grade`).
+
+The toy course (autograder.toy: two graded functions, visible + hidden tests, 2 + 3 points)
+is graded once per session for a class of students that covers every outcome: right,
+untouched, half right, an infinite loop, a copy-pasted test cell, and each kind of malformed
+submission. The real weeks are graded with their own release (must score 0) and solution
+(must score full marks).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import toy
+from autograder.cli import main
+from autograder.course import Course, CourseError
+from autograder.grade import COLUMNS, grade
+from autograder.release import release
+
+REPO = Course.load()
+WEEKS = REPO.assignments()
+A = toy.ASSIGNMENT
+TOTAL = sum(toy.POINTS.values())
+SIGMOID_OK = "import math\n\ndef sigmoid(z):\n    return 1 / (1 + math.exp(-z))"
+RELU_OK = "def relu(z):\n    return z if z > 0 else 0.0"
+RELU_LOOPS = "def relu(z):\n    while True:\n        pass"
+RESUBMIT = "re-download the notebook from JupyterLab with File > Download and resubmit"
+FRESH = "start from a fresh copy of the released notebook"
+
+# student -> (status, score, words the message must contain)
+EXPECTED = {
+    "ann": ("graded", TOTAL, []),  # the instructor's solution, submitted as is
+    "bob": ("graded", 0, ["test_sigmoid (NotImplementedError)", "test_relu"]),
+    "cat": ("graded", 2, ["failed 1 test(s): test_relu (AssertionError: relu(-1) should be 0)"]),
+    "dee": ("graded", TOTAL, []),  # copy-pasted a test cell (nbgrader drops the duplicate id)
+    "zed": ("graded", 2, ["test_relu (did not finish within 3 s"]),  # relu never returns
+    "dan": ("error", 0, ["submission for dan is not a valid notebook",
+                         "JSON error at line 3", RESUBMIT]),
+    "eve": ("error", 0, ["submission folder for eve is empty", "File > Download"]),
+    "fay": ("error", 0, ["submission for fay is JSON but not a Jupyter notebook", RESUBMIT]),
+    "gus": ("error", 0, ["missing the graded cell 'test_relu'", FRESH]),
+    "hal": ("error", 0, ["tampered nbgrader metadata", "test_sigmoid.points", FRESH]),
+    "ida": ("error", 0, ["notebook format 3", "format 4", "JupyterLab 4"]),
+    "jay": ("error", 0, ["has no week0.ipynb (found: Week0 (1).ipynb)", "rename"]),
+    "kim": ("error", 0, ["is an empty file", RESUBMIT]),
+    "lou": ("error", 0, ["not UTF-8", RESUBMIT]),
+    "mia": ("error", 0, ["tampered nbgrader metadata", "test_relu.grade", FRESH]),
+    "ned": ("error", 0, ["submission for ned is not a valid notebook", RESUBMIT]),
+}
+
+
+def solved(nb, sigmoid=SIGMOID_OK, relu=RELU_OK):
+    return toy.replace_solution(toy.replace_solution(nb, "sigmoid", sigmoid), "relu", relu)
+
+
+def make_submissions(course: Course, folder: Path) -> None:
+    source = course.source_notebook(A).read_text()
+    released = course.release_notebook(A).read_text()
+    rel_nb = nbformat.reads(released, as_version=4)
+
+    def put(student: str, data: str | bytes, nested: bool = False, name: str = f"{A}.ipynb"):
+        where = folder / student / (A if nested else "")
+        where.mkdir(parents=True, exist_ok=True)
+        (where / name).write_bytes(data if isinstance(data, bytes) else data.encode())
+
+    def edited(change) -> str:
+        raw = json.loads(released)
+        change(raw)
+        return json.dumps(raw, indent=1)
+
+    def cell(raw, grade_id):
+        return next(c for c in raw["cells"]
+                    if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+
+    put("ann", source)
+    put("bob", released, nested=True)
+    put("cat", nbformat.writes(solved(rel_nb, relu="def relu(z):\n    return z")))
+    dup = solved(rel_nb)
+    dup.cells.append(nbformat.from_dict(json.loads(json.dumps(dup.cells[3]))))
+    dup.cells[-1]["id"] = "pasted"
+    put("dee", nbformat.writes(dup))
+    put("zed", nbformat.writes(solved(rel_nb, relu=RELU_LOOPS)))
+    put("dan", '{\n "cells": [\n  oops')
+    (folder / "eve").mkdir()
+    put("fay", '["not", "a", "notebook"]')
+    put("gus", edited(lambda raw: raw["cells"].remove(cell(raw, "test_relu"))))
+    put("hal", edited(lambda raw: cell(raw, "test_sigmoid")["metadata"]["nbgrader"]
+                      .update(points=50)))
+    put("ida", edited(lambda raw: raw.update(nbformat=3)))
+    put("jay", released, name="Week0 (1).ipynb")
+    put("kim", b"")
+    put("lou", b"\x89PNG\r\n\x1a\n\xff\xfe binary")
+    put("mia", edited(lambda raw: cell(raw, "test_relu")["metadata"]["nbgrader"]
+                      .update(grade=False)))
+    put("ned", edited(lambda raw: raw["cells"][1].pop("source")))
+    (folder / "README.txt").write_text("loose file, not a student")
+
+
+def snapshot(folder: Path) -> dict[str, tuple]:
+    """Bytes and mtimes of everything under ``folder`` (folders too)."""
+    return {
+        p.relative_to(folder).as_posix(): (
+            None if p.is_dir() else p.read_bytes(), p.stat().st_mtime_ns
+        )
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """The toy class graded once through the CLI, with a 3 s per-cell timeout."""
+    root = tmp_path_factory.mktemp("grading")
+    course = toy.make_course(root / "course")
+    release(course)
+    config = root / "test_config.py"
+    repo_config = (Path(__file__).resolve().parents[1] / "nbgrader_config.py").as_posix()
+    config.write_text(f"load_subconfig({repo_config!r})\nc.Execute.timeout = 3\n")
+    subs, out = root / "submissions", root / "out"
+    make_submissions(course, subs)
+    before = snapshot(subs)
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        code = main(["grade", str(subs), "--out", str(out), "--root", str(course.root),
+                     "--config", str(config), "--no-progress"])
+    with (out / "grades.csv").open(newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = reader.fieldnames, list(reader)
+    return {
+        "code": code, "stdout": stdout.getvalue(), "course": course, "subs": subs,
+        "out": out, "before": before, "header": header,
+        "rows": {r["student_id"]: r for r in rows},
+    }
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+@pytest.mark.grading
+@pytest.mark.xdist_group("grading")
+def test_each_student_gets_the_right_outcome(graded, student: str) -> None:
+    status, score, words = EXPECTED[student]
+    row = graded["rows"][student]
+    assert (row["status"], float(row["score"]), float(row["max_score"])) == (
+        status, score, TOTAL), row
+    for word in words:
+        assert word in row["message"], row["message"]
+
+
+@pytest.mark.grading
+@pytest.mark.xdist_group("grading")
+def test_csv_has_the_documented_columns_and_one_row_per_student(graded) -> None:
+    assert graded["code"] == 0
+    assert graded["header"] == COLUMNS == [
+        "student_id", "assignment", "score", "max_score", "status", "message"]
+    assert set(graded["rows"]) == set(EXPECTED)
+    assert {r["assignment"] for r in graded["rows"].values()} == {A}
+
+
+@pytest.mark.grading
+@pytest.mark.xdist_group("grading")
+def test_submissions_are_untouched(graded) -> None:
+    assert snapshot(graded["subs"]) == graded["before"]
+
+
+@pytest.mark.grading
+@pytest.mark.xdist_group("grading")
+def test_feedback_html_for_every_graded_student(graded) -> None:
+    for student, (status, score, _) in EXPECTED.items():
+        html = graded["out"] / "feedback" / student / A / f"{A}.html"
+        assert html.is_file() == (status == "graded"), student
+        if status == "graded":
+            assert f"Score: {float(score)} / {TOTAL}" in html.read_text()
+
+
+@pytest.mark.grading
+@pytest.mark.xdist_group("grading")
+def test_summary_table_is_printed(graded, capsys) -> None:
+    out = graded["stdout"]
+    assert "16 submission(s): 5 graded, 11 error(s)" in out
+    assert "ignored (not in a student folder): README.txt" in out
+    assert main(["report", str(graded["out"])]) == 0
+    report = capsys.readouterr().out
+    assert "cat" in report and "2/5" in report and "student" in report
+
+
+@pytest.mark.grading
+@pytest.mark.xdist_group("grading")
+def test_grading_again_into_the_same_out_starts_fresh(graded, tmp_path) -> None:
+    course, subs, out = graded["course"], tmp_path / "subs", tmp_path / "out"
+    for student in ("ann", "cat"):
+        (subs / student).mkdir(parents=True)
+        (subs / student / f"{A}.ipynb").write_bytes(
+            (graded["subs"] / student / f"{A}.ipynb").read_bytes())
+    first = grade(course, subs, out, A, progress=False)
+    assert [(r.student_id, r.score) for r in first] == [("ann", TOTAL), ("cat", 2)]
+    (subs / "cat" / f"{A}.ipynb").unlink()
+    (subs / "cat").rmdir()
+    again = grade(course, subs, out, A, progress=False)
+    assert [(r.student_id, r.score, r.status) for r in again] == [("ann", TOTAL, "graded")]
+    with (out / "grades.csv").open(newline="") as fh:
+        assert [r["student_id"] for r in csv.DictReader(fh)] == ["ann"]
+    assert not (out / "feedback" / "cat" / A).exists()
+    assert (out / "feedback" / "ann" / A / f"{A}.html").is_file()
+
+
+def test_out_and_submissions_must_not_contain_each_other(tmp_path) -> None:
+    course = toy.make_course(tmp_path / "course")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    with pytest.raises(CourseError, match="must not contain each other"):
+        grade(course, subs, subs / "out", A, progress=False)
+    with pytest.raises(CourseError, match="must not contain each other"):
+        grade(course, subs, tmp_path, A, progress=False)
+
+
+def test_unknown_assignment_and_missing_folder_are_clear_errors(tmp_path, capsys) -> None:
+    course = toy.make_course(tmp_path / "course")
+    (tmp_path / "subs").mkdir()
+    args = ["--out", str(tmp_path / "out"), "--root", str(course.root)]
+    assert main(["grade", str(tmp_path / "nope"), *args]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["grade", str(tmp_path / "subs"), "--assignment", "week7", *args]) == 2
+    assert "unknown assignment(s) week7" in capsys.readouterr().err
+
+
+@pytest.mark.grading
+@pytest.mark.skipif(not WEEKS, reason="no solutions/week*/<week>.ipynb in the repo yet")
+@pytest.mark.parametrize("week", WEEKS or ["none"])
+def test_real_week_release_scores_zero_and_solution_full_marks(week: str, tmp_path) -> None:
+    released = REPO.release_notebook(week)
+    assert released.is_file(), (
+        f"{released} is missing: run `python -m autograder release {week}` and commit it")
+    subs = tmp_path / "submissions"
+    for student, notebook in (("release-as-is", released),
+                              ("solution", REPO.source_notebook(week))):
+        (subs / student).mkdir(parents=True)
+        (subs / student / f"{week}.ipynb").write_bytes(notebook.read_bytes())
+    results = {r.student_id: r for r in grade(REPO, subs, tmp_path / "out", week,
+                                              progress=False)}
+    untouched, solution = results["release-as-is"], results["solution"]
+    assert solution.max_score > 0
+    assert (untouched.status, untouched.score) == ("graded", 0), untouched
+    assert (solution.status, solution.score) == ("graded", solution.max_score), solution
