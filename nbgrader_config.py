@@ -46,7 +46,13 @@ c.Execute.interrupt_on_timeout = True
 c.Execute.kernel_name = "python3"
 # ipykernel 7 warns on every start that TCP is unencrypted; let jupyter_client provision
 # CurveZMQ keys when the kernelspec supports them (python3 does), which also silences it.
-c.KernelManager.transport_encryption = "auto"
+try:
+    import zmq
+
+    if zmq.has("curve"):  # "auto" is refused by jupyter_client without CurveZMQ
+        c.KernelManager.transport_encryption = "auto"
+except ImportError:
+    pass
 
 # Timestamps shown by the formgrader.
 c.NbGraderAPI.timezone = "UTC"

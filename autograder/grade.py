@@ -189,6 +189,12 @@ def _check_paths(submissions: Path, out: Path) -> None:
             f"--out {out} and the submissions {submissions} must not contain each other "
             f"(grading never writes into the submissions); choose another --out"
         )
+    ours = ("gradebook.db", GRADES_CSV, "source")
+    if out.is_dir() and any(out.iterdir()) and not any((out / name).exists() for name in ours):
+        raise CourseError(
+            f"--out {out} is a folder with other files in it; give a new or empty folder "
+            f"(e.g. grading/week1, which git ignores) or one an earlier `grade` wrote"
+        )
 
 
 def grade(course: Course, submissions: Path, out: Path, assignment: str | None = None, *,

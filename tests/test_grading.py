@@ -113,7 +113,7 @@ def snapshot(folder: Path) -> dict[str, tuple]:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session, not module: xdist may interleave other files
 def graded(tmp_path_factory):
     """The toy class graded once through the CLI, with a 3 s per-cell timeout."""
     root = tmp_path_factory.mktemp("grading")
@@ -216,6 +216,11 @@ def test_out_and_submissions_must_not_contain_each_other(tmp_path) -> None:
         grade(course, subs, subs / "out", A, progress=False)
     with pytest.raises(CourseError, match="must not contain each other"):
         grade(course, subs, tmp_path, A, progress=False)
+    elsewhere = tmp_path / "home"
+    elsewhere.mkdir()
+    (elsewhere / "thesis.tex").write_text("precious")
+    with pytest.raises(CourseError, match="is a folder with other files in it"):
+        grade(course, subs, elsewhere, A, progress=False)
 
 
 def test_unknown_assignment_and_missing_folder_are_clear_errors(tmp_path, capsys) -> None:
@@ -246,3 +251,19 @@ def test_real_week_release_scores_zero_and_solution_full_marks(week: str, tmp_pa
     assert solution.max_score > 0
     assert (untouched.status, untouched.score) == ("graded", 0), untouched
     assert (solution.status, solution.score) == ("graded", solution.max_score), solution
+
+
+@pytest.mark.grading
+def test_validate_runs_the_source_and_fails_on_a_broken_solution(tmp_path, capsys) -> None:
+    course = toy.make_course(tmp_path / "course")
+    root = ["--root", str(course.root)]
+    assert main(["validate", *root]) == 0
+    out = capsys.readouterr().out
+    assert "pass  test_sigmoid  2/2" in out and "ok: 2/2 tests pass" in out
+
+    source = course.source_notebook(A)
+    source.write_text(source.read_text().replace("max(0.0, z)", "z"))
+    assert main(["validate", A, *root]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL  test_relu     0/3  AssertionError: relu(-1) should be 0" in out
+    assert "FAILED: 1/2 tests pass" in out
