@@ -12,6 +12,7 @@ import functools
 import io
 import logging
 import os
+import re
 import sys
 import warnings
 from collections.abc import Iterator
@@ -145,8 +146,6 @@ class Course:
 
 
 def natural_key(name: str) -> list:
-    import re
-
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
 
 
