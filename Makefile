@@ -25,7 +25,7 @@ lab: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 release: $(STAMP)
 	$(BIN)/python -m autograder release
