@@ -67,8 +67,8 @@ MISTAKES = [
     ("L2", "norm", "def L2(yhat, y): return float(np.linalg.norm(y - yhat))", "no square root"),
     ("L2", "mean", "def L2(yhat, y): return float(np.mean((y - yhat) ** 2))", "mean"),
     ("L2", "no square", "def L2(yhat, y): return float(np.sum(y - yhat))", "square"),
-    ("initialize_with_zeros", "rank-1 w", "def initialize_with_zeros(dim): return np.zeros(dim), 0.0",
-     "rank-1"),
+    ("initialize_with_zeros", "rank-1 w",
+     "def initialize_with_zeros(dim): return np.zeros(dim), 0.0", "rank-1"),
     ("initialize_with_zeros", "int b",
      "def initialize_with_zeros(dim): return np.zeros((dim, 1)), 0", "b = 0.0"),
     ("initialize_with_zeros", "int w",
@@ -86,7 +86,8 @@ def propagate(w, b, X, Y):
     db = {db}
     return {{"dw": dw, "db": db}}, np.squeeze(np.array(cost))
 """
-GOOD_COST = "-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m"
+LOG_LIKELIHOOD = "Y * np.log(A) + (1 - Y) * np.log(1 - A)"
+GOOD_COST = f"-np.sum({LOG_LIKELIHOOD}) / m"
 GOOD_DW, GOOD_DB = "np.dot(X, (A - Y).T) / m", "np.sum(A - Y) / m"
 
 
@@ -99,8 +100,8 @@ MISTAKES += [
      "transpose belongs on (A - Y)"),
     ("propagate", "dw missing 1/m", propagate_with(dw="np.dot(X, (A - Y).T)"), "1/m is missing"),
     ("propagate", "cost missing 1/m",
-     propagate_with(cost="-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A))"), "1/m is missing"),
-    ("propagate", "cost sign", propagate_with(cost="np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m"),
+     propagate_with(cost=f"-np.sum({LOG_LIKELIHOOD})"), "1/m is missing"),
+    ("propagate", "cost sign", propagate_with(cost=f"np.sum({LOG_LIKELIHOOD}) / m"),
      "sign is flipped"),
     ("propagate", "db keepdims", propagate_with(db="np.sum(A - Y, axis=1, keepdims=True) / m"),
      "one number"),
@@ -126,21 +127,33 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=Fal
 """
 
 
-def optimize_with(copy="w = w.copy()", update="w = w - learning_rate * dw\n        b = b - learning_rate * db",
-                  record="i % 100 == 0") -> str:
+def step(w: str, b: str) -> str:
+    """Two update lines, indented for the loop body of OPTIMIZE."""
+    return f"{w}\n        {b}"
+
+
+GOOD_STEP = step("w = w - learning_rate * dw", "b = b - learning_rate * db")
+
+
+def optimize_with(copy="w = w.copy()", update=GOOD_STEP, record="i % 100 == 0") -> str:
     return OPTIMIZE.format(copy=copy, update=update, record=record)
 
 
 MISTAKES += [
-    ("optimize", "ascent", optimize_with(update="w = w + learning_rate * dw\n        b = b + learning_rate * db"),
+    ("optimize", "ascent",
+     optimize_with(update=step("w = w + learning_rate * dw", "b = b + learning_rate * db")),
      "uphill"),
-    ("optimize", "fixed rate", optimize_with(update="w = w - 0.009 * dw\n        b = b - 0.009 * db"),
+    ("optimize", "fixed rate",
+     optimize_with(update=step("w = w - 0.009 * dw", "b = b - 0.009 * db")),
      "use the learning_rate argument"),
     ("optimize", "every iteration", optimize_with(record="True"), "i % 100 == 0"),
     ("optimize", "skips iteration 0", optimize_with(record="i % 100 == 99"), "i % 100 == 0"),
-    ("optimize", "mutates w", optimize_with(copy="pass", update="w -= learning_rate * dw\n        b = b - learning_rate * db"),
+    ("optimize", "mutates w",
+     optimize_with(copy="pass",
+                   update=step("w -= learning_rate * dw", "b = b - learning_rate * db")),
      "changed its input `w`"),
-    ("optimize", "no b update", optimize_with(update="w = w - learning_rate * dw"), "never changed"),
+    ("optimize", "no b update", optimize_with(update="w = w - learning_rate * dw"),
+     "never changed"),
     ("predict", "probabilities",
      "def predict(w, b, X): return sigmoid(np.dot(w.T, X) + b)", "0 or 1"),
     ("predict", ">= threshold",
@@ -153,7 +166,8 @@ MISTAKES += [
 ]
 
 MODEL = """
-def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False):
+def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5,
+          print_cost=False):
     w, b = initialize_with_zeros({dim})
     params, grads, costs = optimize(w, b, X_train, Y_train, {passed})
     w, b = params["w"], params["b"]
@@ -189,8 +203,9 @@ ALTERNATIVES = [
     ("L1", "def L1(yhat, y): return np.sum(np.abs(yhat - y))"),
     ("L2", "def L2(yhat, y): return sum((a - b) ** 2 for a, b in zip(y, yhat))"),
     ("L2", "def L2(yhat, y): return float((y - yhat) @ (y - yhat))"),
-    ("initialize_with_zeros", "def initialize_with_zeros(dim): return np.zeros([dim, 1]), float(0)"),
-    ("propagate", propagate_with(cost="-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))",
+    ("initialize_with_zeros",
+     "def initialize_with_zeros(dim): return np.zeros([dim, 1]), float(0)"),
+    ("propagate", propagate_with(cost=f"-np.mean({LOG_LIKELIHOOD})",
                                  dw="X @ (A - Y).T / m", db="float(np.mean(A - Y))")),
     ("propagate", """
 def propagate(w, b, X, Y):
