@@ -17,6 +17,7 @@ typical use:
   python -m autograder validate                  # every source notebook passes its own tests
   python -m autograder release                   # regenerate notebooks/ from solutions/
   python -m autograder release --check           # CI: fail if notebooks/ is stale
+  python -m autograder expected                  # regenerate the checks' expected values
   python -m autograder grade SUBMISSIONS --out grading/week1 --assignment week1
   python -m autograder report grading/week1      # the grades table again
 """
@@ -92,6 +93,12 @@ def cmd_validate(args) -> int:
     return 0 if all(r.passed for r in results) else 1
 
 
+def cmd_expected(args) -> int:
+    from .expected import main as expected_main
+
+    return expected_main(["--check"] if args.check else [])
+
+
 def cmd_install_lab_settings(args) -> int:
     from .labsettings import PLUGIN, install
 
@@ -156,6 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=None,
                    help="seconds per cell (default: Execute.timeout from nbgrader_config.py)")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser(
+        "expected", help="regenerate the visible checks' expected values from solutions/",
+        description="Run the solution functions on the fixed cases of "
+                    "course_utils/checks/<week>.py and store the results in "
+                    "course_utils/expected/<week>.json (never edit those by hand).")
+    p.add_argument("--check", action="store_true",
+                   help="change nothing; exit 1 listing stale files")
+    p.set_defaults(func=cmd_expected)
 
     p = sub.add_parser(
         "install-lab-settings",

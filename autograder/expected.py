@@ -1,7 +1,7 @@
 """Generates the expected values of the visible checks from the solution notebooks.
 
-`python -m autograder.expected` rewrites course_utils/expected/<week>.json;
-`python -m autograder.expected --check` exits 1 when a stored file is stale.
+`python -m autograder expected` rewrites course_utils/expected/<week>.json;
+`python -m autograder expected --check` exits 1 when a stored file is stale.
 """
 
 from __future__ import annotations
@@ -41,14 +41,14 @@ def stale_weeks() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.expected", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m autograder expected", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only report stale files")
     args = parser.parse_args(argv)
     if args.check:
         stale = stale_weeks()
         for week in stale:
-            print(f"stale: {path_for(week)} (run `python -m autograder.expected`)")
+            print(f"stale: {path_for(week)} (run `python -m autograder expected`)")
         return 1 if stale else 0
     for week in weeks():
         path_for(week).parent.mkdir(parents=True, exist_ok=True)
