@@ -53,8 +53,12 @@ def _first_error(cell) -> str:
     return ""
 
 
-def run_notebook(course: Course, notebook: Path, timeout: int | None = None):
-    """Execute ``notebook`` in its folder with the course's kernel settings; return it."""
+def run_notebook(course: Course, notebook: Path, timeout: int | None = None,
+                 nbgrader_execution: str | None = "validate"):
+    """Execute ``notebook`` in its folder with the course's kernel settings; return it.
+
+    ``nbgrader_execution=None`` runs it as a learner would (sliders and full training on).
+    """
     import nbformat
     from nbclient import NotebookClient
 
@@ -69,15 +73,15 @@ def run_notebook(course: Course, notebook: Path, timeout: int | None = None):
         resources={"metadata": {"path": str(notebook.parent)}},
         config=course.config,
     )
-    old = os.environ.get("NBGRADER_EXECUTION")
-    os.environ["NBGRADER_EXECUTION"] = "validate"
+    old = os.environ.pop("NBGRADER_EXECUTION", None)
+    if nbgrader_execution:
+        os.environ["NBGRADER_EXECUTION"] = nbgrader_execution
     try:
         with quiet_nbgrader():
             client.execute()
     finally:
-        if old is None:
-            os.environ.pop("NBGRADER_EXECUTION", None)
-        else:
+        os.environ.pop("NBGRADER_EXECUTION", None)
+        if old is not None:
             os.environ["NBGRADER_EXECUTION"] = old
     return nb
 
