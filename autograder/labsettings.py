@@ -17,7 +17,10 @@ from pathlib import Path
 from .course import CourseError
 
 PLUGIN = "@jupyterlab/apputils-extension:kernels-settings"
-OVERRIDES = {PLUGIN: {"commsOverSubshells": "disabled"}}
+# The course runs offline: no "Would you like to get notified about Jupyter news?" pop-up,
+# which would also try to reach the internet.
+NEWS_PLUGIN = "@jupyterlab/apputils-extension:notification"
+OVERRIDES = {PLUGIN: {"commsOverSubshells": "disabled"}, NEWS_PLUGIN: {"fetchNews": "false"}}
 
 
 def overrides_path(prefix: str | Path | None = None) -> Path:
