@@ -1,0 +1,8 @@
+"""Benchmarks of the course: `python -m benchmarks [--week week1] [--repeat N]`.
+
+Each week's module has `run(repeat) -> list[Row]`; add later weeks to WEEKS.
+"""
+
+from . import week1
+
+WEEKS = {"week1": week1.run}
