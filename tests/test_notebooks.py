@@ -38,6 +38,12 @@ def solved(request):
 
 
 @pytest.fixture(scope="module", params=WEEKS)
+def graded_path(request):
+    return request.param, run_notebook(COURSE, COURSE.source_notebook(request.param),
+                                       timeout=120, nbgrader_execution="autograde")
+
+
+@pytest.fixture(scope="module", params=WEEKS)
 def untouched(request):
     return request.param, run_notebook(COURSE, COURSE.release_notebook(request.param),
                                        timeout=120, nbgrader_execution=None)
@@ -50,6 +56,13 @@ def test_solution_runs_top_to_bottom_without_errors_or_warnings(solved):
         assert not errors, f"{week} cell {index}: {errors[0].ename}: {errors[0].evalue}"
         stderr = [o for o in _outputs(cell, "stream") if o.name == "stderr"]
         assert not stderr, f"{week} cell {index} wrote to stderr: {stderr[0].text[:300]}"
+
+
+def test_solution_runs_without_errors_on_the_shortened_grading_path(graded_path):
+    week, nb = graded_path
+    for index, cell in enumerate(nb.cells):
+        errors = _outputs(cell, "error")
+        assert not errors, f"{week} cell {index}: {errors[0].ename}: {errors[0].evalue}"
 
 
 def test_every_check_passes_in_the_solution(solved):
