@@ -104,3 +104,15 @@ def test_install_lab_settings_refuses_to_overwrite_a_broken_file(tmp_path, capsy
     assert main(["install-lab-settings", "--prefix", str(tmp_path)]) == 2
     assert "is not valid JSON (line 1" in capsys.readouterr().err
     assert path.read_text() == '{"a": 1,,}'
+
+
+def test_course_kernel_keeps_a_core_free_for_jupyterlab_and_the_browser(tmp_path) -> None:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from autograder.labsettings import kernel_env, kernel_spec_path
+
+    env = KernelSpecManager().get_kernel_spec("python3").env
+    assert env.get("OPENBLAS_NUM_THREADS") == kernel_env()["OPENBLAS_NUM_THREADS"]
+    assert main(["install-lab-settings", "--prefix", str(tmp_path)]) == 0
+    spec = json.loads(kernel_spec_path(tmp_path).read_text())
+    assert spec["env"] == kernel_env() and "ipykernel_launcher" in spec["argv"]
