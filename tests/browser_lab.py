@@ -203,7 +203,7 @@ class NotebookPage:
         start = time.perf_counter()
         self.page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         self.page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        self.page.wait_for_function(RUNNING, timeout=20_000)
+        self.page.wait_for_function(RUNNING, timeout=60_000)
         self.page.wait_for_function(f"!({RUNNING})", timeout=timeout * 1000, polling=100)
         self.page.wait_for_selector(KERNEL.format("idle"), timeout=timeout * 1000)
         self.page.wait_for_timeout(300)  # the last outputs reach the DOM
