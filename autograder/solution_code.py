@@ -19,10 +19,16 @@ def source_notebook(week: str, root: Path = REPO) -> Path:
 
 
 def solution_cells(notebook: Path) -> list[str]:
-    """The code of every nbgrader solution cell, in notebook order."""
+    """The code of the imports cell and of every nbgrader solution cell, in notebook order
+    (IPython magics such as %matplotlib dropped)."""
     nb = nbformat.read(notebook, as_version=4)
-    return [cell.source for cell in nb.cells
-            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")]
+    sources = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and (meta.get("solution") or meta.get("grade_id") == "imports"):
+            sources.append("\n".join(line for line in cell.source.splitlines()
+                                     if not line.lstrip().startswith("%")))
+    return sources
 
 
 def solution_namespace(week: str, root: Path = REPO, notebook: Path | None = None) -> dict:
