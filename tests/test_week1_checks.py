@@ -3,24 +3,11 @@ and accept other correct implementations (another formula, a loop, `@` instead o
 
 from __future__ import annotations
 
-import textwrap
-
-import pytest
-
 from autograder.solution_code import solution_namespace
-from course_utils.checks import CheckFailed
 from course_utils.checks import week1 as checks
-from tests.helpers import released_stubs
+from tests.helpers import check_suite
 
 SOLUTION = solution_namespace("week1")
-
-
-def implement(source: str, name: str):
-    """Defines `name` from `source` next to the solution's other functions."""
-    namespace = dict(SOLUTION)
-    exec(textwrap.dedent(source), namespace)
-    return namespace[name]
-
 
 # (function, mistake, source, a phrase the message must contain)
 MISTAKES = [
@@ -232,38 +219,7 @@ def predict(w, b, X):
 ]
 
 
-@pytest.mark.parametrize("name", sorted(checks.CHECKS))
-def test_solution_passes(name, capsys):
-    checks.CHECKS[name](SOLUTION[name])
-    assert capsys.readouterr().out.strip().startswith(f"{name}: all ")
-
-
-@pytest.mark.parametrize("name", sorted(checks.CHECKS))
-def test_unmodified_stub_fails_with_not_implemented(name):
-    stub = released_stubs("week1")[name]
-    with pytest.raises(CheckFailed, match="is not implemented yet"):
-        checks.CHECKS[name](stub)
-
-
-@pytest.mark.parametrize(("name", "mistake", "source", "phrase"), MISTAKES,
-                         ids=[f"{m[0]}-{m[1]}" for m in MISTAKES])
-def test_common_mistake_is_rejected_with_a_hint(name, mistake, source, phrase):
-    with pytest.raises(CheckFailed) as failure:
-        checks.CHECKS[name](implement(source, name))
-    message = str(failure.value)
-    assert message.startswith(f"{name}: ")
-    assert phrase in message, message
-
-
-def test_every_graded_function_has_three_mistakes():
-    counts = {name: sum(m[0] == name for m in MISTAKES) for name in checks.CHECKS}
-    assert min(counts.values()) >= 3, counts
-
-
-@pytest.mark.parametrize(("name", "source"), ALTERNATIVES,
-                         ids=[f"{a[0]}-{i}" for i, a in enumerate(ALTERNATIVES)])
-def test_other_correct_implementations_pass(name, source):
-    checks.CHECKS[name](implement(source, name))
+globals().update(check_suite("week1", MISTAKES, ALTERNATIVES))
 
 
 def test_a_check_passes_on_a_function_given_twice():
