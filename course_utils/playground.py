@@ -74,6 +74,7 @@ class Run:
     train_accuracy: float | None = None
     test_accuracy: float | None = None
     message: str = ""
+    warning: str = ""  # a finished run whose learning rate was visibly too large
     parameters: dict | None = None
     redraws: int = 0
     created: float = field(default_factory=time.perf_counter)
@@ -423,7 +424,7 @@ class Playground:
         self._draw(run, data, params)
         run.finished = time.perf_counter()
         if run.state == "done":
-            run.message = self._summary(run)
+            run.message, run.warning = self._summary(run), self._warning(run)
         self._say(run)
 
     def _checked(self, name, expect, *args, **kwargs):
@@ -605,12 +606,28 @@ class Playground:
                      f"test {run.test_accuracy:.1f}%")
         return text
 
+    @staticmethod
+    def _warning(run: Run) -> str:
+        """Words for a run that finished but where the learning rate was visibly too large."""
+        costs, lr = run.train_costs, run.settings["learning_rate"]
+        peak = int(np.argmax(costs))
+        if costs[-1] > costs[0]:
+            return (f"The cost ended higher than it started ({costs[0]:.3g} &rarr; "
+                    f"{costs[-1]:.3g}): learning rate {lr:.3g} is too large, try {lr / 10:.3g}.")
+        if costs[peak] > 2 * costs[0]:
+            return (f"The cost jumped to {costs[peak]:.3g} at iteration {run.iterations[peak]} "
+                    f"before it came down: learning rate {lr:.3g} overshoots; a smaller one "
+                    "trains more smoothly.")
+        return ""
+
     def _say(self, run: Run) -> None:
         if run.state == "running":
             if run.train_costs:
                 self.status.value = f"training&hellip; {self._summary(run)}"
         elif run.state == "done":
             self.status.value = f"{run.message} &middot; {run.seconds:.2f} s"
+            if run.warning:
+                self.status.value += f"<br><span style='color:#a60'>{run.warning}</span>"
         else:
             self.status.value = f"<span style='color:#b00'>{run.message}</span>"
 

@@ -273,9 +273,16 @@ def test_a_diverging_setting_is_stopped_with_advice_and_a_good_one_works_after()
     assert "diverged" not in pg.status.value and pg._artists["problem"].get_text() == ""
 
 
-def test_a_large_learning_rate_that_overshoots_then_converges_is_not_stopped():
-    run = make(learning_rate=10.0).run(sync=True)  # tanh: the cost jumps, then falls
+def test_a_large_learning_rate_that_overshoots_then_converges_is_not_stopped_but_named():
+    pg = make(learning_rate=10.0)
+    run = pg.run(sync=True)  # tanh on the flower: the cost jumps, then falls
     assert run.state == "done" and max(run.train_costs) > 2 * run.train_costs[0]
+    assert run.train_accuracy > 85
+    assert "learning rate 10 overshoots" in pg.status.value
+    run = pg.set(dataset="spirals")  # here it ends worse than it started
+    assert run.state == "done" and "ended higher than it started" in pg.status.value
+    pg.set(learning_rate=1.2, dataset="flower")
+    assert pg.last_run.warning == "" and "overshoots" not in pg.status.value
 
 
 # -- optional keywords: lambd, activation, init_scale -----------------------------------
