@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -341,15 +342,16 @@ SETUP = """
 import json
 from tests.test_playground import REFERENCE
 from course_utils.playground import Playground
-pg = Playground(**REFERENCE, n_h=30, num_iterations=5000)
+pg = Playground(**REFERENCE, n_h=30, num_iterations=50_000)  # seconds of training
 pg.run()  # a cell runs on the kernel's event loop: this starts the task and returns
-print(json.dumps(pg.seed.comm.comm_id))
+print(json.dumps(pg.iterations.comm.comm_id))
 """
 
 
 def test_in_a_kernel_a_control_change_from_the_browser_cancels_the_run_in_progress():
     manager = pytest.importorskip("jupyter_client.manager")
-    km, kc = manager.start_new_kernel(kernel_name="python3", startup_timeout=60)
+    km, kc = manager.start_new_kernel(kernel_name="python3", startup_timeout=60,
+                                      cwd=str(Path(__file__).resolve().parents[1]))
     try:
         def execute(code):
             reply = kc.execute_interactive(code, timeout=60, output_hook=outputs.append)
@@ -362,7 +364,7 @@ def test_in_a_kernel_a_control_change_from_the_browser_cancels_the_run_in_progre
         outputs.clear()
         time.sleep(0.2)  # the first run is training now
         kc.shell_channel.send(kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {
-            "method": "update", "state": {"value": 2}, "buffer_paths": []}}))
+            "method": "update", "state": {"value": 500}, "buffer_paths": []}}))
         for _ in range(300):
             outputs.clear()
             states = json.loads(execute("print(json.dumps([r.state for r in pg.runs]))"))
@@ -371,11 +373,11 @@ def test_in_a_kernel_a_control_change_from_the_browser_cancels_the_run_in_progre
             time.sleep(0.1)
         outputs.clear()
         first, second = json.loads(execute(
-            "print(json.dumps([(r.state, r.iteration, r.settings['seed'], r.created, "
+            "print(json.dumps([(r.state, r.iteration, r.settings['num_iterations'], r.created, "
             "r.finished) for r in pg.runs]))"))
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-    assert first[0] == "cancelled" and 0 < first[1] < 5000
-    assert second[0] == "done" and second[1] == 5000 and second[2] == 2
+    assert first[0] == "cancelled" and 0 < first[1] < 50_000
+    assert second[0] == "done" and second[1] == second[2] == 500
     assert first[4] - second[3] < 0.5, "the stale run stopped within a chunk or a frame"
