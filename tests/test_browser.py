@@ -65,7 +65,7 @@ def test_every_control_redraws_its_plot_by_keyboard_and_by_mouse(server, page, w
     for index, control in enumerate(notebook.controls()):
         figure = notebook.figure_of(control)
         for how, move in (("keyboard", lambda c=control: notebook.move_by_keyboard(c)),
-                          ("mouse", lambda c=control: notebook.move_by_mouse(c, 0.3))):
+                          ("mouse", lambda c=control: notebook.move_by_mouse(c))):
             before, before_src = notebook.pixels(figure), notebook.source(figure)
             notebook.screenshot(f"control-{index}-before-{how}", figure)
             move()
