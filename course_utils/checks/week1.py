@@ -9,59 +9,50 @@ from __future__ import annotations
 
 import numpy as np
 
+from .cases import grid, labels, stored_cases
 from .core import Check
-from .expected import expected
 
 WEEK = "week1"
 
 
-def _grid(rows: int, cols: int, seed: int, scale: float = 1.0) -> np.ndarray:
-    """Deterministic test inputs without touching the global random state."""
-    return np.round(np.random.default_rng(seed).normal(size=(rows, cols)) * scale, 4)
-
-
-def _labels(m: int, seed: int) -> np.ndarray:
-    return (np.random.default_rng(seed).random((1, m)) > 0.5).astype(float)
-
-
 def _training_set(n: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """A linearly separable-ish set, so gradient descent has something to learn."""
-    X = _grid(n, m, seed)
+    X = grid(n, m, seed)
     Y = (X[:1] + 0.5 * X[1:2] > 0).astype(float)
     return X, Y
 
 
 CASES: dict[str, list[dict]] = {
     "basic_sigmoid": [{"x": 1.0}, {"x": 0.0}, {"x": -2.5}, {"x": 3.7}],
-    "sigmoid": [{"x": np.array([1, 2, 3])}, {"x": _grid(3, 4, 1, 3.0)}, {"x": np.array([[0.0]])}],
-    "sigmoid_derivative": [{"x": np.array([1, 2, 3])}, {"x": _grid(3, 4, 2, 2.0)}],
+    "sigmoid": [{"x": np.array([1, 2, 3])}, {"x": grid(3, 4, 1, 3.0)}, {"x": np.array([[0.0]])}],
+    "sigmoid_derivative": [{"x": np.array([1, 2, 3])}, {"x": grid(3, 4, 2, 2.0)}],
     "image2vector": [
         {"image": np.arange(18, dtype=float).reshape(3, 3, 2) / 17},
-        {"image": _grid(4, 15, 3).reshape(4, 5, 3)},
+        {"image": grid(4, 15, 3).reshape(4, 5, 3)},
     ],
     "normalize_rows": [
         {"x": np.array([[0.0, 3.0, 4.0], [1.0, 6.0, 4.0]])},
-        {"x": _grid(4, 3, 4)},
-        {"x": _grid(3, 3, 5)},
+        {"x": grid(4, 3, 4)},
+        {"x": grid(3, 3, 5)},
     ],
     "softmax": [
         {"x": np.array([[9.0, 2.0, 5.0, 0.0, 0.0], [7.0, 5.0, 0.0, 0.0, 0.0]])},
-        {"x": _grid(3, 4, 6)},
-        {"x": _grid(3, 3, 7)},
+        {"x": grid(3, 4, 6)},
+        {"x": grid(3, 3, 7)},
     ],
     "L1": [
         {"yhat": np.array([0.9, 0.2, 0.1, 0.4, 0.9]), "y": np.array([1.0, 0.0, 0.0, 1.0, 1.0])},
-        {"yhat": np.abs(_grid(1, 7, 8)[0]) % 1, "y": _labels(7, 9)[0]},
+        {"yhat": np.abs(grid(1, 7, 8)[0]) % 1, "y": labels(7, 9)[0]},
     ],
     "L2": [
         {"yhat": np.array([0.9, 0.2, 0.1, 0.4, 0.9]), "y": np.array([1.0, 0.0, 0.0, 1.0, 1.0])},
-        {"yhat": np.abs(_grid(1, 7, 10)[0]) % 1, "y": _labels(7, 11)[0]},
+        {"yhat": np.abs(grid(1, 7, 10)[0]) % 1, "y": labels(7, 11)[0]},
     ],
     "initialize_with_zeros": [{"dim": 2}, {"dim": 7}],
     "propagate": [
         {"w": np.array([[1.0], [2.0]]), "b": 1.5,
          "X": np.array([[1.0, -2.0, -1.0], [3.0, 0.5, -3.2]]), "Y": np.array([[1.0, 1.0, 0.0]])},
-        {"w": _grid(4, 1, 12, 0.5), "b": -0.3, "X": _grid(4, 7, 13), "Y": _labels(7, 14)},
+        {"w": grid(4, 1, 12, 0.5), "b": -0.3, "X": grid(4, 7, 13), "Y": labels(7, 14)},
     ],
     "optimize": [
         {"w": np.array([[1.0], [2.0]]), "b": 1.5,
@@ -70,14 +61,14 @@ CASES: dict[str, list[dict]] = {
         {"w": np.array([[1.0], [2.0]]), "b": 1.5,
          "X": np.array([[1.0, -2.0, -1.0], [3.0, 0.5, -3.2]]), "Y": np.array([[1.0, 1.0, 0.0]]),
          "num_iterations": 201, "learning_rate": 0.009},
-        {"w": _grid(4, 1, 15, 0.1), "b": 0.0, "X": _training_set(4, 12, 16)[0],
+        {"w": grid(4, 1, 15, 0.1), "b": 0.0, "X": _training_set(4, 12, 16)[0],
          "Y": _training_set(4, 12, 16)[1], "num_iterations": 150, "learning_rate": 0.3},
     ],
     "predict": [
         {"w": np.array([[0.1124579], [0.23106775]]), "b": -0.3,
          "X": np.array([[1.0, -1.1, -3.2], [1.2, 2.0, 0.1]])},
-        {"w": np.zeros((3, 1)), "b": 0.0, "X": _grid(3, 4, 17)},
-        {"w": _grid(5, 1, 18), "b": 0.2, "X": _grid(5, 9, 19)},
+        {"w": np.zeros((3, 1)), "b": 0.0, "X": grid(3, 4, 17)},
+        {"w": grid(5, 1, 18), "b": 0.2, "X": grid(5, 9, 19)},
     ],
     "model": [
         {"X_train": _training_set(4, 30, 20)[0], "Y_train": _training_set(4, 30, 20)[1],
@@ -88,10 +79,10 @@ CASES: dict[str, list[dict]] = {
 
 
 def _run(name: str):
-    """Yields (check, case, expected output) for every stored case of `name`."""
-    check = Check(name)
-    for case, want in zip(CASES[name], expected(WEEK, name), strict=True):
-        yield check, case, want
+    """(check, case, expected output) for every stored case of `name`."""
+    return stored_cases(WEEK, name, CASES[name])
+
+
 
 
 # -- warm-up ------------------------------------------------------------------------------

@@ -8,24 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from .cases import grid, labels, stored_cases
 from .core import Check
-from .expected import expected
 
 WEEK = "week2"
 ACTIVATION_NAMES = ["tanh", "relu", "sigmoid", "leaky_relu"]
 
 
-def _grid(rows: int, cols: int, seed: int, scale: float = 1.0) -> np.ndarray:
-    return np.round(np.random.default_rng(seed).normal(size=(rows, cols)) * scale, 4)
-
-
-def _labels(m: int, seed: int) -> np.ndarray:
-    return (np.random.default_rng(seed).random((1, m)) > 0.5).astype(float)
-
-
 def _parameters(n_x: int, n_h: int, n_y: int, seed: int, scale: float = 0.5) -> dict:
-    return {"W1": _grid(n_h, n_x, seed, scale), "b1": _grid(n_h, 1, seed + 1, 0.1),
-            "W2": _grid(n_y, n_h, seed + 2, scale), "b2": _grid(n_y, 1, seed + 3, 0.1)}
+    return {"W1": grid(n_h, n_x, seed, scale), "b1": grid(n_h, 1, seed + 1, 0.1),
+            "W2": grid(n_y, n_h, seed + 2, scale), "b2": grid(n_y, 1, seed + 3, 0.1)}
 
 
 def _cache(activation: str, n_h: int, m: int, seed: int) -> dict:
@@ -33,17 +25,17 @@ def _cache(activation: str, n_h: int, m: int, seed: int) -> dict:
     activation helpers (backward_propagation must not recompute the forward pass)."""
     from ..activations import ACTIVATIONS, sigmoid
 
-    Z1, Z2 = _grid(n_h, m, seed), _grid(1, m, seed + 1)
+    Z1, Z2 = grid(n_h, m, seed), grid(1, m, seed + 1)
     return {"Z1": Z1, "A1": ACTIVATIONS[activation][0](Z1), "Z2": Z2, "A2": sigmoid(Z2)}
 
 
-X_SMALL, Y_SMALL = _grid(3, 7, 1), _labels(7, 2)
+X_SMALL, Y_SMALL = grid(3, 7, 1), labels(7, 2)
 P_SMALL = _parameters(3, 4, 1, 10)
-X_PLANE = _grid(2, 30, 3, 1.5)
+X_PLANE = grid(2, 30, 3, 1.5)
 Y_PLANE = (X_PLANE[0:1] * X_PLANE[1:2] > 0).astype(float)  # XOR-like: needs a hidden layer
 
 CASES: dict[str, list[dict]] = {
-    "layer_sizes": [{"X": _grid(5, 3, 4), "Y": _grid(2, 3, 5)}, {"X": X_PLANE, "Y": Y_PLANE}],
+    "layer_sizes": [{"X": grid(5, 3, 4), "Y": grid(2, 3, 5)}, {"X": X_PLANE, "Y": Y_PLANE}],
     "initialize_parameters": [
         {"n_x": 2, "n_h": 4, "n_y": 1, "_seed": 2},
         {"n_x": 3, "n_h": 5, "n_y": 2, "_seed": 7, "init_scale": 0.5},
@@ -54,7 +46,7 @@ CASES: dict[str, list[dict]] = {
     ],
     "compute_cost": [
         {"A2": np.array([[0.5002307, 0.49985831, 0.50023963]]), "Y": np.array([[1.0, 0.0, 0.0]])},
-        {"A2": np.abs(_grid(1, 9, 6)) % 0.98 + 0.01, "Y": _labels(9, 7)},
+        {"A2": np.abs(grid(1, 9, 6)) % 0.98 + 0.01, "Y": labels(9, 7)},
     ],
     "backward_propagation": [
         {"parameters": P_SMALL, "cache": _cache(a, 4, 7, 40), "X": X_SMALL,
@@ -73,12 +65,17 @@ CASES: dict[str, list[dict]] = {
     ],
     "predict": [
         {"parameters": P_SMALL, "X": X_SMALL},
-        {"parameters": _parameters(3, 4, 1, 54, 1.5), "X": _grid(3, 9, 61, 1.5),
+        {"parameters": _parameters(3, 4, 1, 54, 1.5), "X": grid(3, 9, 61, 1.5),
          "activation": "relu"},
-        {"parameters": _parameters(3, 4, 1, 54, 1.5), "X": _grid(3, 9, 61, 1.5),
+        {"parameters": _parameters(3, 4, 1, 54, 1.5), "X": grid(3, 9, 61, 1.5),
          "activation": "sigmoid"},
     ],
 }
+
+
+def _run(name: str):
+    """(check, case, expected output) for every stored case of `name`."""
+    return stored_cases(WEEK, name, CASES[name])
 
 
 def call_case(fn, case: dict, check: Check | None = None):
@@ -89,10 +86,6 @@ def call_case(fn, case: dict, check: Check | None = None):
     return check.call(fn, **kwargs) if check else fn(**kwargs)
 
 
-def _run(name: str):
-    check = Check(name)
-    for case, want in zip(CASES[name], expected(WEEK, name), strict=True):
-        yield check, case, want
 
 
 def _activation(case: dict) -> str:
