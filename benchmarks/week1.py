@@ -6,14 +6,11 @@ import contextlib
 import io
 import math
 import statistics
-from pathlib import Path
 
 import numpy as np
 
 from .common import Row, call_times, progress, seconds, timed, timing_row
 from .notebooks import notebook_rows
-
-REPO = Path(__file__).resolve().parents[1]
 
 NOTEBOOK_TARGET = 20.0  # seconds, whole notebook top to bottom
 SLIDER_TARGET = 0.3  # seconds, one slider update at the default setting
