@@ -3,6 +3,6 @@
 Each week's module has `run(repeat) -> list[Row]`; add later weeks to WEEKS.
 """
 
-from . import week1, week2
+from . import week1, week2, week3
 
-WEEKS = {"week1": week1.run, "week2": week2.run}
+WEEKS = {"week1": week1.run, "week2": week2.run, "week3": week3.run}
