@@ -2,12 +2,62 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Callable
 
 import numpy as np
 
+from .checks.core import unfinished_callee
 from .plots import LiveFigure, new_figure, plot_costs
+
+EXPLODED = 10  # a cost this many times the first one stops a training run at once
+
+
+class StopRun(Exception):
+    """Ends a widget's training run early: the learner's code failed or the cost diverged."""
+
+    def __init__(self, state: str, message: str):
+        super().__init__(message)
+        self.state, self.message = state, message
+
+
+def accepts_keyword(fn, name: str) -> bool:
+    """Whether `fn` takes a keyword argument `name` (True if it cannot be inspected)."""
+    try:
+        parameters = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return True
+    return name in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+
+
+def set_controls(owner, controls: dict, values: dict) -> None:
+    """Sets several of `owner`'s controls at once; `owner._quiet` keeps each single change from
+    starting a run of its own. An unknown name is a TypeError that lists the controls."""
+    unknown = sorted(set(values) - set(controls))
+    if unknown:
+        raise TypeError(f"{type(owner).__name__}.set: no control named {', '.join(unknown)}; "
+                        f"the controls are {', '.join(controls)}.")
+    owner._quiet = True
+    try:
+        for name, value in values.items():
+            controls[name].value = value
+    finally:
+        owner._quiet = False
+
+
+def learning_rate_warning(costs, iterations, learning_rate: float) -> str:
+    """Words for a finished run whose learning rate was visibly too large, or ""."""
+    peak = int(np.argmax(costs))
+    if costs[-1] > costs[0]:
+        return (f"The cost ended higher than it started ({costs[0]:.3g} &rarr; "
+                f"{costs[-1]:.3g}): learning rate {learning_rate:.3g} is too large, try "
+                f"{learning_rate / 10:.3g}.")
+    if costs[peak] > 2 * costs[0]:
+        return (f"The cost jumped to {costs[peak]:.3g} at iteration {iterations[peak]} before it "
+                f"came down: learning rate {learning_rate:.3g} overshoots; a smaller one trains "
+                "more smoothly.")
+    return ""
 
 
 def run_learner_code(fn: Callable, *args, **kwargs):
@@ -17,7 +67,8 @@ def run_learner_code(fn: Callable, *args, **kwargs):
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             return fn(*args, **kwargs), None
-    except NotImplementedError:
+    except NotImplementedError as error:
+        name = unfinished_callee(fn, error) or name  # it may call one not written yet
         return None, (f"<b>{name}</b> is not implemented yet: finish its exercise above, run "
                       "its cell and its check, then move a slider again.")
     except Exception as error:  # the learner's code may raise anything

@@ -31,6 +31,21 @@ def test_check_names_a_missing_return_and_a_crash():
         Check("f").call(lambda x: 1 / x, 0)
 
 
+def test_check_names_the_unfinished_function_that_a_finished_one_calls():
+    def linear_forward(A, W, b):
+        raise NotImplementedError()
+
+    def layer(A):
+        return linear_forward(A, None, None)
+
+    with pytest.raises(CheckFailed) as failure:
+        Check("layer").call(layer, np.ones(3))
+    assert str(failure.value).startswith(
+        "layer: calls linear_forward, which is not implemented yet.\nHint: finish linear_forward")
+    with pytest.raises(CheckFailed, match="raise NotImplementedError"):
+        Check("linear_forward").call(linear_forward, 1, 2, 3)
+
+
 def test_check_rejects_something_that_is_not_a_function():
     with pytest.raises(CheckFailed, match="without parentheses"):
         Check("sigmoid").call(np.array([0.5]), 1.0)
@@ -118,6 +133,18 @@ def test_explorer_names_the_function_that_is_not_written_yet(capsys):
     explorer = _explorer(model)
     explorer.redraw()
     assert "<b>model</b> is not implemented yet" in explorer.status.value
+
+
+def test_explorer_names_the_unwritten_function_that_the_model_calls(capsys):
+    def propagate(w, b, X, Y):
+        raise NotImplementedError()
+
+    def model(X_train, Y_train, X_test, Y_test, **kwargs):
+        return propagate(None, 0.0, X_train, Y_train)
+
+    explorer = _explorer(model)
+    explorer.redraw()
+    assert "<b>propagate</b> is not implemented yet" in explorer.status.value
 
 
 def test_explorer_reports_a_crash_in_the_learners_code(capsys):

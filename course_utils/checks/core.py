@@ -58,7 +58,12 @@ class Check:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 result = fn(*given_args, **given_kwargs)
-        except NotImplementedError:
+        except NotImplementedError as error:
+            inner = unfinished_callee(fn, error)
+            if inner:
+                self.fail(f"calls {inner}, which is not implemented yet.",
+                          f"finish {inner} first (its exercise is above), run its cell and its "
+                          "check, then run this check again.")
             self.fail("is not implemented yet.", NOT_IMPLEMENTED_HINT)
         except CheckFailed:
             raise
@@ -215,6 +220,18 @@ def _exception_hint(error: Exception, hints: dict | None) -> str | None:
     if isinstance(error, NameError):
         return "a name is not defined: run the cells above (Run > Run All Above Selected Cell)."
     return None
+
+
+def unfinished_callee(fn: Callable, error: BaseException) -> str | None:
+    """The name of the function that raised `error` when it is not `fn` itself (a finished
+    function that calls one still raising NotImplementedError), else None."""
+    frame = error.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    if frame is None or frame.tb_frame.f_code is getattr(fn, "__code__", None):
+        return None
+    name = frame.tb_frame.f_code.co_name
+    return None if name in ("<module>", "<lambda>", getattr(fn, "__name__", None)) else name
 
 
 def _argument_names(fn: Callable, count: int) -> list[str]:
