@@ -40,11 +40,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .explore import accuracy, divergence, run_learner_code
+from .explore import (
+    EXPLODED,
+    StopRun,
+    accepts_keyword,
+    accuracy,
+    divergence,
+    learning_rate_warning,
+    run_learner_code,
+    set_controls,
+)
 from .layer_activations import HIDDEN_ACTIVATIONS
 from .planar import DATASETS, make_dataset, train_test_split
-from .playground import EXPLODED, Playground, _accepts, _Stop
-from .plots import LiveFigure, new_figure, plot_costs
+from .plots import LiveFigure, new_figure, plot_costs, probability_colors
 
 __all__ = ["FUNCTIONS", "DepthExplorer", "DepthRun", "depth_explorer", "diagnose",
            "layer_spreads"]
@@ -90,10 +98,6 @@ class DepthRun:
     @property
     def final_cost(self) -> float | None:
         return self.costs[-1] if self.costs else None
-
-    @property
-    def train_costs(self) -> list:  # the name Playground's words use
-        return self.costs
 
     @property
     def gradient_ratio(self) -> float | None:
@@ -278,9 +282,9 @@ class DepthExplorer:
         self.functions = dict(zip(FUNCTIONS, functions))
         self.data_options = {"noise": noise, "m": m, "test_ratio": test_ratio, "seed": seed}
         make_dataset(dataset, m, noise, seed)  # refuses a bad name, m or noise in words
-        self.supports_activation = all(_accepts(self.functions[name], "activation")
+        self.supports_activation = all(accepts_keyword(self.functions[name], "activation")
                                        for name in ("L_model_forward", "L_model_backward"))
-        self.supports_init_scale = _accepts(initialize_parameters_deep, "init_scale")
+        self.supports_init_scale = accepts_keyword(initialize_parameters_deep, "init_scale")
 
         def look(**kwargs):  # every control its own Layout
             return {"style": {"description_width": "90px"},
@@ -345,17 +349,7 @@ class DepthExplorer:
 
     def set(self, run: bool = True, **values) -> DepthRun | None:
         """Sets several controls at once (names as in `settings()`), then retrains once."""
-        controls = self._named_controls()
-        unknown = sorted(set(values) - set(controls))
-        if unknown:
-            raise TypeError(f"DepthExplorer.set: no control named {', '.join(unknown)}; the "
-                            f"controls are {', '.join(controls)}.")
-        self._quiet = True
-        try:
-            for name, value in values.items():
-                controls[name].value = value
-        finally:
-            self._quiet = False
+        set_controls(self, self._named_controls(), values)
         return self.run() if run else None
 
     @property
@@ -412,7 +406,7 @@ class DepthExplorer:
         result, problem = run_learner_code(self.functions[name], *args, **kwargs)
         problem = problem or _check(name, result, L, m)
         if problem:
-            raise _Stop("failed", problem)
+            raise StopRun("failed", problem)
         return result
 
     def _train(self, run: DepthRun):
@@ -442,7 +436,7 @@ class DepthExplorer:
             run.state = "diverged" if blew_up else "done"
             run.message = self._words(run, sentence, blew_up)
             return probabilities if np.isfinite(probabilities).all() else None
-        except _Stop as stop:
+        except StopRun as stop:
             run.state, run.message = stop.state, stop.message
             run.train_seconds = time.perf_counter() - started
             return None
@@ -483,7 +477,7 @@ class DepthExplorer:
             run.test_accuracy = accuracy(forward(X_test, params, **act)[0] > 0.5, Y_test)
             probabilities = forward(self._grid(X), params, **act)[0]
         except Exception as error:  # the learner's code may raise anything
-            raise _Stop("failed", _problem(name, error)) from None
+            raise StopRun("failed", _problem(name, error)) from None
         run.weight_change = [float(np.linalg.norm(params[f"W{l}"] - W) / (np.linalg.norm(W) or 1))
                              for l, W in enumerate(initial, start=1)]
         return probabilities
@@ -528,8 +522,9 @@ class DepthExplorer:
             color = "#a60" if run.diagnosis else "#262"
             lines.append(f"<span style='color:{color}'>{sentence}</span>")
         later = ""
-        if not blew_up and max(run.costs) > 2 * run.costs[0]:
-            later = Playground._warning(run)  # the cost overshot before it came down
+        if not blew_up and max(run.costs) > 2 * run.costs[0]:  # it overshot, then came down
+            later = learning_rate_warning(run.costs, run.iterations,
+                                          run.settings["learning_rate"])
         end = run.spreads.get("end", {}).get("A", [])
         layer = _dead_layer(end[:-1]) if run.diagnosis != "dead" else None
         if layer is not None:
@@ -615,7 +610,7 @@ class DepthExplorer:
             self._shown_data = data
         if probabilities is not None:
             probabilities = np.asarray(probabilities, dtype=float).reshape(GRID, GRID)
-        self._image.set_data(Playground._colors(probabilities, (GRID, GRID)))
+        self._image.set_data(probability_colors(probabilities, (GRID, GRID)))
         if run.state == "failed":
             title = f"{s['dataset']}: not trained"
         elif run.state == "diverged":

@@ -35,18 +35,25 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
-from matplotlib import colormaps
 
-from .explore import accuracy, divergence, run_learner_code
+from .explore import (
+    EXPLODED,
+    StopRun,
+    accepts_keyword,
+    accuracy,
+    divergence,
+    learning_rate_warning,
+    run_learner_code,
+    set_controls,
+)
 from .planar import DATASETS, make_dataset, train_test_split
-from .plots import LiveFigure, new_figure, plot_costs
+from .plots import LiveFigure, new_figure, plot_costs, probability_colors
 
 __all__ = ["ACTIVATIONS", "LAMBDAS", "Playground", "Run", "playground"]
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu")
 LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 CHUNK_SECONDS = 0.03  # longest stretch of training before control changes can get in
-EXPLODED = 10  # a cost this many times the first one stops a run at once
 MIN_REDRAW_SECONDS = 0.1  # frames during a run come at most this often, and at most every
 REDRAW_FACTOR = 2  # REDRAW_FACTOR times the last frame's cost: drawing stays <= 1/3 of the time
 GRID = 100  # the decision boundary is evaluated on GRID x GRID points
@@ -87,23 +94,6 @@ class Run:
         """From the control change (or `run()` call) to the final frame (or to the moment a
         cancelled run stopped)."""
         return None if self.finished is None else self.finished - self.created
-
-
-class _Stop(Exception):
-    """Ends a run early: the learner's code failed or the cost diverged."""
-
-    def __init__(self, state: str, message: str):
-        super().__init__(message)
-        self.state, self.message = state, message
-
-
-def _accepts(fn, name: str) -> bool:
-    """Whether `fn` takes a keyword argument `name` (True if it cannot be inspected)."""
-    try:
-        parameters = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return True
-    return name in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
 
 
 def _names_lambd(fn) -> bool:
@@ -175,9 +165,10 @@ class Playground:
             raise ValueError(f"unknown activation {activation!r}: choose one of {ACTIVATIONS}.")
         self.m = m
         make_dataset(dataset, m, noise, seed)  # checks the name, m and noise, in words
-        self.supports_activation = all(_accepts(self.functions[name], "activation") for name in
-                                       ("forward_propagation", "backward_propagation", "predict"))
-        self.supports_init_scale = _accepts(initialize_parameters, "init_scale")
+        self.supports_activation = all(
+            accepts_keyword(self.functions[name], "activation")
+            for name in ("forward_propagation", "backward_propagation", "predict"))
+        self.supports_init_scale = accepts_keyword(initialize_parameters, "init_scale")
         self.supports_lambd = _names_lambd(backward_propagation)
 
         def slider(kind, description, **kwargs):
@@ -268,16 +259,7 @@ class Playground:
                     "seed": self.seed, "n_h": self.hidden_units, "activation": self.activation,
                     "init_scale": self.init_scale, "learning_rate": self.learning_rate,
                     "num_iterations": self.iterations, "lambd": self.lambd}
-        unknown = sorted(set(values) - {k for k, c in controls.items() if c is not None})
-        if unknown:
-            raise TypeError(f"Playground.set: no control named {', '.join(unknown)}; the "
-                            f"controls are {', '.join(k for k, c in controls.items() if c)}.")
-        self._quiet = True
-        try:
-            for name, value in values.items():
-                controls[name].value = value
-        finally:
-            self._quiet = False
+        set_controls(self, {k: c for k, c in controls.items() if c is not None}, values)
         return self.run() if run else None
 
     @property
@@ -413,8 +395,8 @@ class Playground:
                 self._record(run, n, params, data, act)
             grew = divergence(run.train_costs)
             if grew:
-                raise _Stop("diverged", self._diverged(run, grew))
-        except _Stop as stop:
+                raise StopRun("diverged", self._diverged(run, grew))
+        except StopRun as stop:
             run.state, run.message = stop.state, stop.message
             params = run.parameters
         else:
@@ -424,7 +406,9 @@ class Playground:
         self._draw(run, data, params)
         run.finished = time.perf_counter()
         if run.state == "done":
-            run.message, run.warning = self._summary(run), self._warning(run)
+            run.message = self._summary(run)
+            run.warning = learning_rate_warning(run.train_costs, run.iterations,
+                                                run.settings["learning_rate"])
         self._say(run)
 
     def _checked(self, name, expect, *args, **kwargs):
@@ -432,13 +416,13 @@ class Playground:
         result, problem = run_learner_code(self.functions[name], *args, **kwargs)
         problem = problem or _check_result(name, result, expect)
         if problem:
-            raise _Stop("failed", problem)
+            raise StopRun("failed", problem)
         return result
 
     def _fail(self, name, *args, **kwargs):
         """Turns an exception inside the fast loop into words naming the function."""
         _, problem = run_learner_code(self.functions[name], *args, **kwargs)
-        raise _Stop("failed", problem or f"<b>{name}</b> failed during training: run its "
+        raise StopRun("failed", problem or f"<b>{name}</b> failed during training: run its "
                                          "check above, then move a slider again.")
 
     def _record(self, run: Run, i: int, params, data, act, A2=None) -> None:
@@ -460,13 +444,13 @@ class Playground:
         run.train_costs.append(train)
         run.test_costs.append(test)
         if not math.isfinite(train):
-            raise _Stop("diverged", self._diverged(run, f"the cost became {train} at "
+            raise StopRun("diverged", self._diverged(run, f"the cost became {train} at "
                                                         f"iteration {i}"))
         # a large learning rate may overshoot for a while and still converge (tanh, lr 10):
         # only a tenfold rise stops a run early; `divergence` judges the run when it ends
         if train > EXPLODED * run.train_costs[0]:
             grew = divergence([run.train_costs[0], train])
-            raise _Stop("diverged", self._diverged(run, f"{grew} by iteration {i}"))
+            raise StopRun("diverged", self._diverged(run, f"{grew} by iteration {i}"))
         run.parameters = params
 
     def _diverged(self, run: Run, what: str) -> str:
@@ -506,7 +490,7 @@ class Playground:
             ax.clear()
             bx.clear()
             # an opaque RGB image drawn as is ("nearest") is the cheapest image for Agg to paint
-            image = ax.imshow(self._colors(None, g1.shape), origin="lower",
+            image = ax.imshow(probability_colors(None, g1.shape), origin="lower",
                               extent=(lo[0], hi[0], lo[1], hi[1]), interpolation="nearest")
             for points, labels, edge, size in ((X, Y, "white", 14), (X_test, Y_test, "k", 16)):
                 colors = np.where(labels[0] > 0.5, CLASS_COLORS[1], CLASS_COLORS[0])
@@ -529,14 +513,6 @@ class Playground:
                 "problem": bx.text(0.5, 0.5, "", transform=bx.transAxes, ha="center",
                                    va="center", fontsize=9, color="#b00")})
         return self._scene_cache[1]
-
-    @staticmethod
-    def _colors(probabilities, shape):
-        """RGB of P(class 1) on the map (red 0, blue 1), washed towards white; white if None."""
-        if probabilities is None:
-            return np.ones(shape + (3,))
-        rgb = colormaps["RdBu"](np.nan_to_num(probabilities, nan=0.5))[..., :3]
-        return 0.55 * rgb + 0.45
 
     def _draw(self, run: Run, data, params) -> float:
         """Redraws boundary and costs for `run` unless a newer run started; returns seconds."""
@@ -564,7 +540,7 @@ class Playground:
             if art["contour"] is not None:
                 art["contour"].remove()
                 art["contour"] = None
-            art["image"].set_data(self._colors(probabilities, g1.shape))
+            art["image"].set_data(probability_colors(probabilities, g1.shape))
             if probabilities is not None:
                 finite = probabilities[np.isfinite(probabilities)]
                 if finite.size and finite.min() < 0.5 < finite.max():
@@ -605,20 +581,6 @@ class Playground:
             text += (f" &middot; accuracy train {run.train_accuracy:.1f}%, "
                      f"test {run.test_accuracy:.1f}%")
         return text
-
-    @staticmethod
-    def _warning(run: Run) -> str:
-        """Words for a run that finished but where the learning rate was visibly too large."""
-        costs, lr = run.train_costs, run.settings["learning_rate"]
-        peak = int(np.argmax(costs))
-        if costs[-1] > costs[0]:
-            return (f"The cost ended higher than it started ({costs[0]:.3g} &rarr; "
-                    f"{costs[-1]:.3g}): learning rate {lr:.3g} is too large, try {lr / 10:.3g}.")
-        if costs[peak] > 2 * costs[0]:
-            return (f"The cost jumped to {costs[peak]:.3g} at iteration {run.iterations[peak]} "
-                    f"before it came down: learning rate {lr:.3g} overshoots; a smaller one "
-                    "trains more smoothly.")
-        return ""
 
     def _say(self, run: Run) -> None:
         if run.state == "running":

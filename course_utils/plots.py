@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 
@@ -79,3 +80,11 @@ def decision_boundary(ax, predict, X, Y, resolution: int = 150, margin: float = 
     ax.set_yticks([])
     if title:
         ax.set_title(title, fontsize=9)
+
+
+def probability_colors(probabilities, shape):
+    """RGB of P(class 1) on a map (red 0, blue 1), washed towards white; white if None."""
+    if probabilities is None:
+        return np.ones(shape + (3,))
+    rgb = colormaps["RdBu"](np.nan_to_num(probabilities, nan=0.5))[..., :3]
+    return 0.55 * rgb + 0.45
