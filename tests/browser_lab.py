@@ -174,6 +174,9 @@ def browser():
 
 # -- one notebook in the page --------------------------------------------------------------
 KERNEL = ".jp-Notebook-ExecutionIndicator[data-status='{}']"
+KERNEL_ATTACHED = ("(() => { const name = document.querySelector('.jp-Toolbar-kernelName');"
+                   " return name && name.textContent.trim() !== ''"
+                   " && !name.textContent.includes('No Kernel'); })()")
 ERRORS = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 CONTROLS = ".widget-hslider, .widget-dropdown"
 RUNNING = ("[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
@@ -191,6 +194,9 @@ class NotebookPage:
         """Opens the notebook; returns the seconds until its kernel is idle."""
         start = time.perf_counter()
         self.page.goto(self.server.url(self.path, f"w{secrets.token_hex(4)}"))
+        # the execution indicator can say idle before a kernel is attached ("No Kernel"): a Run
+        # All then queues nothing, so wait for the kernel's name in the toolbar as well
+        self.page.wait_for_function(KERNEL_ATTACHED, timeout=timeout * 1000)
         self.page.wait_for_selector(KERNEL.format("idle"), timeout=timeout * 1000)
         return time.perf_counter() - start
 
