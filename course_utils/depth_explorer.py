@@ -46,6 +46,7 @@ from .explore import (
     accepts_keyword,
     accuracy,
     divergence,
+    grey_notes,
     learning_rate_warning,
     run_learner_code,
     set_controls,
@@ -547,7 +548,7 @@ class DepthExplorer:
             notes.append("The init scale is fixed by your function (the lectures' 0.01): give "
                          "<code>initialize_parameters_deep</code> the keyword <code>init_scale="
                          "0.01</code> to move it")
-        return "".join(f"<div style='color:#666;font-size:90%'>{note}.</div>" for note in notes)
+        return grey_notes(notes)
 
     # -- drawing -----------------------------------------------------------------------
     def _build_figure(self) -> None:

@@ -46,6 +46,11 @@ def set_controls(owner, controls: dict, values: dict) -> None:
         owner._quiet = False
 
 
+def grey_notes(notes: list[str]) -> str:
+    """Small grey HTML lines under a widget's controls, one per note."""
+    return "".join(f"<div style='color:#666;font-size:90%'>{note}.</div>" for note in notes)
+
+
 def learning_rate_warning(costs, iterations, learning_rate: float) -> str:
     """Words for a finished run whose learning rate was visibly too large, or ""."""
     peak = int(np.argmax(costs))

@@ -42,6 +42,7 @@ from .explore import (
     accepts_keyword,
     accuracy,
     divergence,
+    grey_notes,
     learning_rate_warning,
     run_learner_code,
     set_controls,
@@ -606,7 +607,7 @@ class Playground:
             notes.append("L2 regularization: give <code>backward_propagation</code> a keyword "
                          "<code>lambd=0.0</code> (adding <code>lambd / m * W</code> to each "
                          "<code>dW</code>) to get a slider here")
-        return "".join(f"<div style='color:#666;font-size:90%'>{note}.</div>" for note in notes)
+        return grey_notes(notes)
 
 
 def playground(initialize_parameters, forward_propagation, compute_cost, backward_propagation,
