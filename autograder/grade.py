@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import textwrap
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -157,7 +158,7 @@ def failed_tests(notebook: Path, timeout: float | None = None) -> list[str]:
             else f"{score:g}/{points:g}",
         )
         why = why.splitlines()[0] if why else why
-        failed.append(f"{gid} ({why[:100]})")
+        failed.append(f"{gid} ({textwrap.shorten(why, 100, placeholder=' ...')})")
     return failed
 
 
