@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .checks.core import unfinished_callee
+from .checks.core import failing_callee
 from .plots import LiveFigure, new_figure, plot_costs
 
 EXPLODED = 10  # a cost this many times the first one stops a training run at once
@@ -73,10 +73,11 @@ def run_learner_code(fn: Callable, *args, **kwargs):
             warnings.simplefilter("ignore")
             return fn(*args, **kwargs), None
     except NotImplementedError as error:
-        name = unfinished_callee(fn, error) or name  # it may call one not written yet
+        name = failing_callee(fn, error) or name  # it may call one not written yet
         return None, (f"<b>{name}</b> is not implemented yet: finish its exercise above, run "
                       "its cell and its check, then move a slider again.")
     except Exception as error:  # the learner's code may raise anything
+        name = failing_callee(fn, error) or name
         return None, (f"<b>{name}</b> raised {type(error).__name__}: {error}. Fix it and make its "
                       "check pass, then move a slider again.")
 

@@ -46,6 +46,23 @@ def test_check_names_the_unfinished_function_that_a_finished_one_calls():
         Check("linear_forward").call(linear_forward, 1, 2, 3)
 
 
+def test_check_points_to_the_broken_helper_a_model_calls():
+    def backward(grads):
+        return grads["dA0"]
+
+    def model(grads):
+        return backward(grads) + np.dot(np.ones(2), np.ones(2))
+
+    with pytest.raises(CheckFailed) as failure:
+        Check("model").call(model, {"dA1": 1.0})
+    assert "model: raised KeyError: 'dA0'" in str(failure.value)
+    assert "the error comes from backward, which model calls: make its check pass" in str(
+        failure.value)
+    with pytest.raises(CheckFailed) as failure:  # an error in numpy is not a learner helper
+        Check("model").call(lambda g: np.dot(np.ones(2), np.ones(3)), {})
+    assert "comes from" not in str(failure.value)
+
+
 def test_check_rejects_something_that_is_not_a_function():
     with pytest.raises(CheckFailed, match="without parentheses"):
         Check("sigmoid").call(np.array([0.5]), 1.0)

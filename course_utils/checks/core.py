@@ -59,7 +59,7 @@ class Check:
                 warnings.simplefilter("ignore")
                 result = fn(*given_args, **given_kwargs)
         except NotImplementedError as error:
-            inner = unfinished_callee(fn, error)
+            inner = failing_callee(fn, error)
             if inner:
                 self.fail(f"calls {inner}, which is not implemented yet.",
                           f"finish {inner} first (its exercise is above), run its cell and its "
@@ -68,7 +68,9 @@ class Check:
         except CheckFailed:
             raise
         except Exception as error:  # the learner's code may raise anything
-            hint = _exception_hint(error, exception_hints)
+            inner = failing_callee(fn, error)
+            hint = _join(f"the error comes from {inner}, which {self.name} calls: make its check "
+                         "pass first." if inner else None, _exception_hint(error, exception_hints))
             self.fail(f"raised {type(error).__name__}: {error}", hint)
         self._check_not_mutated(fn, args, kwargs, given_args, given_kwargs)
         self.ok()
@@ -222,15 +224,21 @@ def _exception_hint(error: Exception, hints: dict | None) -> str | None:
     return None
 
 
-def unfinished_callee(fn: Callable, error: BaseException) -> str | None:
-    """The name of the function that raised `error` when it is not `fn` itself (a finished
-    function that calls one still raising NotImplementedError), else None."""
+def failing_callee(fn: Callable, error: BaseException) -> str | None:
+    """The name of the learner's own function, other than `fn`, in which `error` was raised:
+    the innermost frame of the traceback that shares fn's globals (the notebook's namespace),
+    so a finished model that calls an unfinished or broken helper can name that helper."""
+    namespace, found = getattr(fn, "__globals__", None), None
+    if namespace is not None and namespace.get("__name__", "").startswith("course_utils"):
+        return None  # fn is the course's own code (a widget's training loop), not the learner's
     frame = error.__traceback__
-    while frame is not None and frame.tb_next is not None:
+    while frame is not None:
+        if namespace is not None and frame.tb_frame.f_globals is namespace:
+            found = frame.tb_frame.f_code
         frame = frame.tb_next
-    if frame is None or frame.tb_frame.f_code is getattr(fn, "__code__", None):
+    if found is None or found is getattr(fn, "__code__", None):
         return None
-    name = frame.tb_frame.f_code.co_name
+    name = found.co_name
     return None if name in ("<module>", "<lambda>", getattr(fn, "__name__", None)) else name
 
 
