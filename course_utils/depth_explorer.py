@@ -46,6 +46,7 @@ from .explore import (
     accepts_keyword,
     accuracy,
     divergence,
+    failure_words,
     grey_notes,
     learning_rate_warning,
     run_learner_code,
@@ -245,16 +246,6 @@ def _check(name: str, result, L: int, m: int) -> str | None:
         return (f"<b>{name}</b> returned no <code>\"{missing[0]}\"</code> for a network of {L} "
                 f"layers (found: {', '.join(sorted(map(str, result)))}).")
     return None
-
-
-def _problem(name: str, error: Exception) -> str:
-    """run_learner_code's words for an exception caught in the training loop."""
-
-    def failed():
-        raise error
-
-    failed.__name__ = name
-    return run_learner_code(failed)[1]
 
 
 def _plain(message: str, width: int) -> str:
@@ -478,7 +469,7 @@ class DepthExplorer:
             run.test_accuracy = accuracy(forward(X_test, params, **act)[0] > 0.5, Y_test)
             probabilities = forward(self._grid(X), params, **act)[0]
         except Exception as error:  # the learner's code may raise anything
-            raise StopRun("failed", _problem(name, error)) from None
+            raise StopRun("failed", failure_words(f[name], error)) from None
         run.weight_change = [float(np.linalg.norm(params[f"W{l}"] - W) / (np.linalg.norm(W) or 1))
                              for l, W in enumerate(initial, start=1)]
         return probabilities

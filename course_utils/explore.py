@@ -67,19 +67,23 @@ def learning_rate_warning(costs, iterations, learning_rate: float) -> str:
 
 def run_learner_code(fn: Callable, *args, **kwargs):
     """Calls the learner's function; returns (result, None) or (None, a plain-words problem)."""
-    name = getattr(fn, "__name__", "your function")
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             return fn(*args, **kwargs), None
-    except NotImplementedError as error:
-        name = failing_callee(fn, error) or name  # it may call one not written yet
-        return None, (f"<b>{name}</b> is not implemented yet: finish its exercise above, run "
-                      "its cell and its check, then move a slider again.")
     except Exception as error:  # the learner's code may raise anything
-        name = failing_callee(fn, error) or name
-        return None, (f"<b>{name}</b> raised {type(error).__name__}: {error}. Fix it and make its "
-                      "check pass, then move a slider again.")
+        return None, failure_words(fn, error)
+
+
+def failure_words(fn: Callable, error: Exception) -> str:
+    """Plain words for an exception out of the learner's `fn`, naming the learner's function
+    that raised it (fn itself, or an unfinished or broken one that fn calls)."""
+    name = failing_callee(fn, error) or getattr(fn, "__name__", "your function")
+    if isinstance(error, NotImplementedError):
+        return (f"<b>{name}</b> is not implemented yet: finish its exercise above, run its cell "
+                "and its check, then move a slider again.")
+    return (f"<b>{name}</b> raised {type(error).__name__}: {error}. Fix it and make its check "
+            "pass, then move a slider again.")
 
 
 def divergence(costs) -> str | None:
