@@ -42,17 +42,14 @@ import numpy as np
 
 from .explore import (
     EXPLODED,
-    StopRun,
-    accepts_keyword,
     accuracy,
     divergence,
-    failure_words,
     grey_notes,
     learning_rate_warning,
-    run_learner_code,
     set_controls,
 )
 from .layer_activations import HIDDEN_ACTIVATIONS
+from .learner_code import StopRun, accepts_keyword, failure_words, run_learner_code
 from .planar import DATASETS, make_dataset, train_test_split
 from .plots import LiveFigure, new_figure, plot_costs, probability_colors
 

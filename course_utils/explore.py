@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import inspect
-import warnings
 from collections.abc import Callable
 
 import numpy as np
 
-from .checks.core import failing_callee
+from .learner_code import run_learner_code
 from .plots import LiveFigure, new_figure, plot_costs
 
 EXPLODED = 10  # a cost this many times the first one stops a training run at once
-
-
-class StopRun(Exception):
-    """Ends a widget's training run early: the learner's code failed or the cost diverged."""
-
-    def __init__(self, state: str, message: str):
-        super().__init__(message)
-        self.state, self.message = state, message
-
-
-def accepts_keyword(fn, name: str) -> bool:
-    """Whether `fn` takes a keyword argument `name` (True if it cannot be inspected)."""
-    try:
-        parameters = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return True
-    return name in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
 
 
 def set_controls(owner, controls: dict, values: dict) -> None:
@@ -63,27 +44,6 @@ def learning_rate_warning(costs, iterations, learning_rate: float) -> str:
                 f"came down: learning rate {learning_rate:.3g} overshoots; a smaller one trains "
                 "more smoothly.")
     return ""
-
-
-def run_learner_code(fn: Callable, *args, **kwargs):
-    """Calls the learner's function; returns (result, None) or (None, a plain-words problem)."""
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            return fn(*args, **kwargs), None
-    except Exception as error:  # the learner's code may raise anything
-        return None, failure_words(fn, error)
-
-
-def failure_words(fn: Callable, error: Exception) -> str:
-    """Plain words for an exception out of the learner's `fn`, naming the learner's function
-    that raised it (fn itself, or an unfinished or broken one that fn calls)."""
-    name = failing_callee(fn, error) or getattr(fn, "__name__", "your function")
-    if isinstance(error, NotImplementedError):
-        return (f"<b>{name}</b> is not implemented yet: finish its exercise above, run its cell "
-                "and its check, then move a slider again.")
-    return (f"<b>{name}</b> raised {type(error).__name__}: {error}. Fix it and make its check "
-            "pass, then move a slider again.")
 
 
 def divergence(costs) -> str | None:

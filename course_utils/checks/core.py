@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ..learner_code import failing_callee
+
 NOT_IMPLEMENTED_HINT = (
     "replace the line `raise NotImplementedError()` with your code, run that cell, "
     "then run this check again."
@@ -222,24 +224,6 @@ def _exception_hint(error: Exception, hints: dict | None) -> str | None:
     if isinstance(error, NameError):
         return "a name is not defined: run the cells above (Run > Run All Above Selected Cell)."
     return None
-
-
-def failing_callee(fn: Callable, error: BaseException) -> str | None:
-    """The name of the learner's own function, other than `fn`, in which `error` was raised:
-    the innermost frame of the traceback that shares fn's globals (the notebook's namespace),
-    so a finished model that calls an unfinished or broken helper can name that helper."""
-    namespace, found = getattr(fn, "__globals__", None), None
-    if namespace is not None and namespace.get("__name__", "").startswith("course_utils"):
-        return None  # fn is the course's own code (a widget's training loop), not the learner's
-    frame = error.__traceback__
-    while frame is not None:
-        if namespace is not None and frame.tb_frame.f_globals is namespace:
-            found = frame.tb_frame.f_code
-        frame = frame.tb_next
-    if found is None or found is getattr(fn, "__code__", None):
-        return None
-    name = found.co_name
-    return None if name in ("<module>", "<lambda>", getattr(fn, "__name__", None)) else name
 
 
 def _argument_names(fn: Callable, count: int) -> list[str]:
