@@ -1,8 +1,9 @@
 """Benchmarks of the course: `python -m benchmarks [--week week1] [--repeat N]`.
 
-Each week's module has `run(repeat) -> list[Row]`; add later weeks to WEEKS.
+Each week's module has `run(repeat) -> list[Row]`; add later weeks to WEEKS. `images`
+measures loading a learner's own picture (used from week 1 on).
 """
 
-from . import week1, week2, week3
+from . import images, week1, week2, week3
 
-WEEKS = {"week1": week1.run, "week2": week2.run, "week3": week3.run}
+WEEKS = {"images": images.run, "week1": week1.run, "week2": week2.run, "week3": week3.run}

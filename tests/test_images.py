@@ -1,7 +1,6 @@
 """course_utils.images: every picture mode, odd sizes, and a plain-words error for bad files."""
 
 import struct
-import time
 import zlib
 
 import numpy as np
@@ -110,21 +109,39 @@ def test_num_px_and_one_pixel_image_is_upscaled(tmp_path):
     assert load_image(path, num_px=16).shape == (16, 16, 3)
 
 
-def test_very_wide_image_loads_fast(tmp_path):
+def _resized_pixels(monkeypatch) -> list[int]:
+    """Records the pixel count of every image that is resampled (the costly step of a load)."""
+    sizes, resize = [], Image.Image.resize
+
+    def spy(self, *args, **kwargs):
+        sizes.append(self.width * self.height)
+        return resize(self, *args, **kwargs)
+    monkeypatch.setattr(Image.Image, "resize", spy)
+    return sizes
+
+
+def test_very_wide_image_is_box_reduced_before_it_is_resampled(tmp_path, monkeypatch):
     img = Image.new("RGB", (10_000, 20), RED)
     for path in (save(img, tmp_path / "wide.png"), save(img, tmp_path / "wide.jpg")):
-        start = time.perf_counter()
+        sizes = _resized_pixels(monkeypatch)
         image = load_image(path)
-        assert time.perf_counter() - start < 1.0
+        assert sizes and max(sizes) <= 10_000 * 20 // 4, "resampled at (nearly) full size"
         assert np.flatnonzero((image != 255).any(axis=(1, 2))).tolist() == [31]  # a 64 x 1 line
         assert image[31, 32, 0] > 200 and image[31, 32, 1] < 80
 
 
-def test_large_jpeg_is_decoded_at_reduced_size(tmp_path):
+def test_large_jpeg_is_decoded_at_reduced_size(tmp_path, monkeypatch):
+    import course_utils.images as images
+
     path = save(Image.new("RGB", (4000, 3000), (0, 0, 255)), tmp_path / "photo.jpg")
-    start = time.perf_counter()
+    decoded, squared = [], images.to_square_rgb
+
+    def spy(img, size=64):
+        decoded.append(img.size)
+        return squared(img, size)
+    monkeypatch.setattr(images, "to_square_rgb", spy)
     image = load_image(path)
-    assert time.perf_counter() - start < 0.5
+    assert decoded and decoded[0][0] * decoded[0][1] <= 4000 * 3000 // 16, decoded
     assert image[32, 32, 2] > 245 and image[32, 32, 0] < 10 and (image[:7] == 255).all()
 
 
