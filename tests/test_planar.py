@@ -117,3 +117,66 @@ def test_split_rejects_bad_ratios_and_shapes_in_words():
         train_test_split(X, Y[0])
     with pytest.raises(ValueError, match="at least 2 examples"):
         train_test_split(X[:, :1], Y[:, :1])
+
+
+# -- geometry: each set's labels follow the shape it is named after ---------------------------
+def _linear_accuracy(X, Y) -> float:
+    """Training accuracy of the best least-squares line: what logistic regression can reach."""
+    A = np.vstack([X, np.ones((1, X.shape[1]))]).T
+    w = np.linalg.lstsq(A, 2 * Y[0] - 1, rcond=None)[0]
+    return float(np.mean((A @ w > 0) == (Y[0] > 0.5)))
+
+
+def _neighbour_accuracy(X, Y, k: int = 5) -> float:
+    """Leave-one-out k-nearest-neighbour accuracy: near 0.5 if the labels ignore the points."""
+    distances = ((X[:, :, None] - X[:, None, :]) ** 2).sum(axis=0)
+    np.fill_diagonal(distances, np.inf)
+    nearest = np.argsort(distances, axis=1)[:, :k]
+    return float(np.mean((Y[0][nearest].mean(axis=1) > 0.5) == (Y[0] > 0.5)))
+
+
+@pytest.fixture(scope="module")
+def week2_network():
+    from autograder.solution_code import solution_namespace
+
+    ns = solution_namespace("week2")
+
+    def accuracy(X, Y, n_h, num_iterations):
+        parameters = ns["nn_model"](X, Y, n_h, num_iterations=num_iterations)
+        return float(np.mean(ns["predict"](parameters, X) == (Y > 0.5)))
+    return accuracy
+
+
+# (least and most a straight line reaches, the hidden layer's size and iterations, the least
+# the week 2 network reaches): a line fails where the set needs a hidden layer
+GEOMETRY = {
+    "blobs": (0.95, 1.0, 4, 1000, 0.95),
+    "moons": (0.8, 0.93, 10, 2000, 0.95),
+    "circles": (0.0, 0.6, 10, 2000, 0.95),
+    "xor": (0.0, 0.6, 10, 2000, 0.95),
+    "flower": (0.0, 0.6, 10, 2000, 0.88),
+    "spirals": (0.0, 0.65, 20, 3000, 0.95),
+}
+
+
+def test_every_data_set_has_a_geometry_test():
+    assert sorted(GEOMETRY) == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_labels_follow_the_geometry_a_line_or_a_hidden_layer_separates(name, week2_network):
+    low, high, n_h, iterations, network = GEOMETRY[name]
+    X, Y = DATASETS[name](m=400, noise=0.2, seed=1)
+    assert _neighbour_accuracy(X, Y) > 0.85, "the labels do not follow the points"
+    assert low <= _linear_accuracy(X, Y) <= high
+    assert week2_network(X, Y, n_h, iterations) >= network
+    shuffled = np.random.default_rng(0).permutation(Y[0])[None]
+    assert _neighbour_accuracy(X, shuffled) < 0.65, "the measure itself must see lost labels"
+
+
+def test_circles_put_class_1_inside_and_xor_labels_opposite_signs():
+    X, Y = DATASETS["circles"](m=400, noise=0.0)
+    radius = np.linalg.norm(X, axis=0)
+    assert np.allclose(radius[Y[0] == 0], 3.0) and np.allclose(radius[Y[0] == 1], 1.5)
+    X, Y = DATASETS["xor"](m=400, noise=0.0)
+    assert np.array_equal(Y[0] == 1, X[0] * X[1] < 0)
