@@ -7,18 +7,16 @@
 from __future__ import annotations
 
 import argparse
-import copy
 import importlib
-import json
 import sys
 
-from course_utils.checks.expected import encode, path_for
+from course_utils.checks.expected import dumps, encode_outputs, path_for
 
 from .solution_code import REPO, solution_namespace
 
 
 def weeks() -> list[str]:
-    """Weeks that have both a solution notebook and a checks module with CASES."""
+    """Weeks that have both a solution notebook and a checks module."""
     found = []
     for folder in sorted((REPO / "solutions").glob("week*")):
         if (REPO / "course_utils" / "checks" / f"{folder.name}.py").exists():
@@ -27,14 +25,13 @@ def weeks() -> list[str]:
 
 
 def build(week: str) -> str:
-    """The JSON text of the expected values for `week`, as it should be stored."""
+    """The text of the expected values for `week`, as it should be stored: every exercise's
+    cases run through the solution, seeded and called as the visible check calls them."""
     namespace = solution_namespace(week)
-    module = importlib.import_module(f"course_utils.checks.{week}")
-    call = getattr(module, "call_case", lambda fn, case: fn(**case))
-    data = {}
-    for name, cases in module.CASES.items():
-        data[name] = [encode(call(namespace[name], copy.deepcopy(case))) for case in cases]
-    return json.dumps(data, indent=1, sort_keys=True) + "\n"
+    exercises = importlib.import_module(f"course_utils.checks.{week}").CHECKS
+    return dumps({name: list(encode_outputs(exercise.cases, [
+        exercise.call(namespace[name], case) for case in exercise.cases]))
+        for name, exercise in exercises.items()})
 
 
 def stale_weeks() -> list[str]:

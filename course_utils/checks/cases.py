@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import Check
-from .expected import expected
-
 
 def grid(rows: int, cols: int, seed: int, scale: float = 1.0) -> np.ndarray:
     """Deterministic normal inputs (rounded) without touching the global random state."""
@@ -16,10 +13,3 @@ def grid(rows: int, cols: int, seed: int, scale: float = 1.0) -> np.ndarray:
 def labels(m: int, seed: int) -> np.ndarray:
     """A (1, m) row of deterministic 0./1. labels."""
     return (np.random.default_rng(seed).random((1, m)) > 0.5).astype(float)
-
-
-def stored_cases(week: str, name: str, cases: list[dict]):
-    """Yields (check, case, expected output) for every case of `name`, with one Check."""
-    check = Check(name)
-    for case, want in zip(cases, expected(week, name), strict=True):
-        yield check, case, want

@@ -175,6 +175,23 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+def layout(value) -> str:
+    """The nesting of a value in words, e.g. ((array (3, 4), array (2, 3)), array (2, 4))."""
+    if isinstance(value, np.ndarray):
+        return f"array {value.shape}"
+    if isinstance(value, list):
+        return "[" + ", ".join(layout(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(layout(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    return repr(value) if isinstance(value, int | float) else describe(value)
+
+
+def plural(n: int, word: str) -> str:
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
+
+
 def show(value: np.ndarray) -> str:
     return np.array2string(np.asarray(value), precision=6, threshold=12, edgeitems=3,
                            separator=", ").replace("\n", "\n            ")

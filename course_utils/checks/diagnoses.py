@@ -1,0 +1,98 @@
+"""Diagnoses every week uses: the return form, a parameters dict, one gradient-descent step and
+a list of costs, each checked the same way and worded the same way."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .core import Check, describe, layout, plural, show
+
+
+def returns(check: Check, out, names: str, tuple_only: bool = False) -> tuple:
+    """The pair, triple or tuple `names` (such as "A, cache"), unpacked; a list of them passes
+    unless `tuple_only`."""
+    __tracebackhide__ = True
+    size = names.count(",") + 1
+    form = {2: "pair", 3: "triple"}.get(size, "tuple")
+    check.true(isinstance(out, tuple if tuple_only else tuple | list) and len(out) == size,
+               f"must return the {form} ({names}), but returned {layout(out)}.",
+               f"end the function with `return {names}`"
+               + (", a tuple, not a list." if tuple_only and isinstance(out, list) else "."))
+    return tuple(out)
+
+
+def parameter_keys(L: int) -> list[str]:
+    return [f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")]
+
+
+def parameters(check: Check, what: str, params, want: dict, hint: str | None = None,
+               context: str = "") -> None:
+    """A parameters dict W1, b1, ..., WL, bL: its keys, then every value."""
+    __tracebackhide__ = True
+    keys = parameter_keys(len(want) // 2)
+    check.keys(what, params, keys, f"the keys are {', '.join(keys)}.")
+    for key in keys:
+        check.close(f"{what}['{key}']{context}", params[key], want[key], hint)
+
+
+def initial_parameters(check: Check, what: str, params, dims: list[int], context: str = "",
+                       keys_hint: str | None = None) -> None:
+    """Freshly initialized parameters for layer sizes `dims`: the keys, W[l] (n[l], n[l-1]),
+    b[l] (n[l], 1) and zero biases."""
+    __tracebackhide__ = True
+    check.keys(what + context, params, parameter_keys(len(dims) - 1), keys_hint)
+    for l in range(1, len(dims)):
+        for key, shape in ((f"W{l}", (dims[l], dims[l - 1])), (f"b{l}", (dims[l], 1))):
+            check.shape(f"{what}['{key}']{context}", params[key], shape,
+                        "W[l] is (n[l], n[l-1]) and b[l] is (n[l], 1).")
+        check.true(not np.any(params[f"b{l}"]),
+                   f"{what}['b{l}']{context} must start at zero, but it is "
+                   f"{show(params[f'b{l}'])}.",
+                   f"use np.zeros({(dims[l], 1)}); only the weights are random.")
+
+
+def step(check: Check, what: str, params, start: dict, want: dict, learning_rate,
+         keys: list[str], unchanged_hint: str = "") -> None:
+    """After one step from a known start the update is exact, so a step that stayed, went
+    uphill or used another learning rate can be named (`what` names the dict)."""
+    __tracebackhide__ = True
+    for key in keys:
+        got = np.asarray(params.get(key), dtype=float) if isinstance(params, dict) else None
+        if got is None or got.shape != np.shape(want[key]) or np.allclose(got, want[key]):
+            continue
+        step, want_step = got - start[key], np.asarray(want[key]) - start[key]
+        if not np.any(want_step):
+            continue
+        p = key.rstrip("0123456789")
+        rule = f"{key} = {key} - learning_rate * d{key}."
+        if not np.any(step):
+            check.fail(f"{what}['{key}'] did not change: it is still {show(start[key])}.",
+                       unchanged_hint + rule)
+        if np.allclose(step, -want_step, rtol=1e-4):
+            check.fail(f"{what}['{key}'] moved uphill, away from the minimum.",
+                       f"gradient descent subtracts: {p} = {p} - learning_rate * d{p} (and check "
+                       "the sign of the gradients you pass in).")
+        ratio = float(np.sum(step * want_step) / np.sum(want_step * want_step))
+        if ratio > 0 and np.allclose(step, ratio * want_step, rtol=1e-4):
+            check.fail(f"{what}['{key}'] moved {ratio:.4g} times as far as it should with "
+                       f"learning_rate={learning_rate}.",
+                       "use the learning_rate argument in the update, not a fixed number.")
+    check.ok()
+
+
+def costs(check: Check, got, want: list, num_iterations: int, hint: str,
+          first_hint: str | None = None, every: int = 100) -> None:
+    """A list with the cost of iterations 0, `every`, 2 `every`, ..."""
+    __tracebackhide__ = True
+    check.true(isinstance(got, list), f"costs must be a list, but it is {describe(got)}.",
+               "start with costs = [].")
+    check.true(len(got) == len(want),
+               f"with num_iterations={num_iterations}, costs must hold "
+               f"{plural(len(want), 'entry')} (iterations 0, {every}, ...), but it holds "
+               f"{len(got)}.",
+               f"append the cost when i % {every} == 0, starting at i = 0 (not every iteration).")
+    values, want = np.ravel(np.asarray(got, dtype=float)), np.ravel(np.asarray(want, float))
+    if first_hint:
+        check.close("costs[0] (the cost of the initial parameters)", values[:1], want[:1],
+                    first_hint)
+    check.close("costs", values, want, hint)

@@ -1,0 +1,106 @@
+"""One exercise in one place: the contract's signature, the fixed cases, the seeding rule and
+the check of one case, declared together with `Week.exercise`.
+
+A check calls the learner's function as the contract orders it: the classic parameters by
+position, the course's keyword-only extensions by keyword, so any parameter names work.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from collections.abc import Callable
+
+import numpy as np
+
+from .core import Check
+from .expected import expected
+
+_WEEK_SEED = object()
+
+
+class Case(dict):
+    """One case's inputs by the contract's names, while a check runs it."""
+
+    def __init__(self, values: dict, exercise: Exercise, fn: Callable, check: Check):
+        super().__init__(values)
+        self.exercise, self._fn, self._check = exercise, fn, check
+
+    def given(self, name: str):
+        """The value of `name` in this call: the case's, or the contract's default."""
+        return self.get(name, self.exercise.defaults.get(name))
+
+    def again(self, seed: int):
+        """The learner's function on the same inputs, after np.random.seed(seed)."""
+        __tracebackhide__ = True
+        return self.exercise.call(self._fn, self, self._check, seed=seed)
+
+
+class Exercise:
+    """The visible check of one graded function: `check_<name>(fn)` runs every case through
+    `body(check, case, output, expected output)` and prints one line when all pass."""
+
+    def __init__(self, week: str, signature: str, cases: list[dict], body: Callable, *,
+                 seed: int | None = None, hints: dict | None = None):
+        args = ast.parse(f"def {signature}: pass").body[0].args
+        self.name, self.week, self.signature = signature.split("(")[0], week, signature
+        self.classic = [a.arg for a in args.args]
+        pairs = [*zip(args.args[::-1], args.defaults[::-1]),
+                 *zip(args.kwonlyargs, args.kw_defaults)]
+        self.defaults = {a.arg: ast.literal_eval(d) for a, d in pairs if d is not None}
+        names = set(self.classic) | {a.arg for a in args.kwonlyargs}
+        for case in cases:
+            if set(case) - names:
+                raise TypeError(f"a case of {signature} has {sorted(set(case) - names)}")
+        self.cases, self.body, self.seed, self.hints = cases, body, seed, hints
+        self.__doc__ = f"check_{self.name}(fn): checks your {self.name} on {len(cases)} cases."
+
+    def arguments(self, case: dict) -> tuple[tuple, dict]:
+        """The classic parameters by position, up to the last one the case gives (one it skips
+        takes the contract's default), and the extensions by keyword."""
+        given = [i for i, name in enumerate(self.classic) if name in case]
+        positional = self.classic[:given[-1] + 1] if given else []
+        return (tuple(case[n] if n in case else self.defaults[n] for n in positional),
+                {k: v for k, v in case.items() if k not in self.classic})
+
+    def call(self, fn: Callable, case: dict, check: Check | None = None, *, seed=_WEEK_SEED):
+        """fn on the case, after np.random.seed(seed) unless the seed is None; through
+        `check` (which words any failure) when one is given."""
+        __tracebackhide__ = True
+        args, kwargs = self.arguments(case)
+        seed = self.seed if seed is _WEEK_SEED else seed
+        if seed is not None:
+            np.random.seed(seed)
+        if check is None:
+            return fn(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        return check.call(fn, *args, exception_hints=self.hints, **kwargs)
+
+    def expected(self) -> list:
+        return expected(self.week, self.name, self.cases)
+
+    def __call__(self, fn: Callable) -> None:
+        __tracebackhide__ = True
+        check = Check(self.name)
+        for values, want in zip(self.cases, self.expected(), strict=True):
+            case = Case(values, self, fn, check)
+            self.body(check, case, self.call(fn, case, check), want)
+        check.done()
+
+
+class Week:
+    """A week's exercises in notebook order: `CHECKS = WEEK.exercises` in its checks module."""
+
+    def __init__(self, name: str):
+        self.name, self.exercises = name, {}
+
+    def exercise(self, signature: str, cases: list[dict], *, seed: int | None = None,
+                 hints: dict | None = None) -> Callable[[Callable], Exercise]:
+        """Declares the exercise whose check of one case it decorates. `signature` is the
+        contract's ("optimize(w, b, X, Y, num_iterations=100, ...)", extensions after `*`);
+        a case names its inputs as the signature does; `seed` is the random state set before
+        every call (None: left alone); `hints` maps an error's text or type to a hint."""
+        def declare(body: Callable) -> Exercise:
+            exercise = Exercise(self.name, signature, cases, body, seed=seed, hints=hints)
+            self.exercises[exercise.name] = exercise
+            return exercise
+        return declare
