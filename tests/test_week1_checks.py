@@ -181,6 +181,7 @@ MISTAKES += [
 ALTERNATIVES = [
     ("basic_sigmoid", "def basic_sigmoid(x): return math.exp(x) / (1 + math.exp(x))"),
     ("sigmoid", "def sigmoid(x): return np.exp(x) / (1 + np.exp(x))"),
+    ("sigmoid", "def sigmoid(z): return 1 / (1 + np.exp(-z))"),  # api.md's name for x
     ("sigmoid", "def sigmoid(x): return 0.5 * (1 + np.tanh(x / 2))"),
     ("sigmoid_derivative", "def sigmoid_derivative(x): return np.exp(-x) / (1 + np.exp(-x)) ** 2"),
     ("image2vector", "def image2vector(image): return image.flatten()[:, None]"),
@@ -206,6 +207,7 @@ def propagate(w, b, X, Y):
     return {"dw": dw, "db": db}, cost
 """),
     ("optimize", optimize_with(copy="import copy; w = copy.deepcopy(w); b = copy.deepcopy(b)")),
+    ("optimize", optimize_with().replace("num_iterations", "steps").replace("learning_rate", "lr")),
     ("predict", """
 def predict(w, b, X):
     A = sigmoid(w.T @ X + b)

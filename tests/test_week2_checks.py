@@ -194,6 +194,10 @@ def backward_propagation(parameters, cache, X, Y, *, activation="tanh"):
 """),
     ("update_parameters", UPDATE.format(
         body='return {k: v - learning_rate * grads["d" + k] for k, v in parameters.items()}')),
+    ("update_parameters", """
+def update_parameters(params, gradients, rate=1.2):
+    return {k: v - rate * gradients["d" + k] for k, v in params.items()}
+"""),
     ("nn_model", nn_model_with()),
     ("predict", """
 def predict(parameters, X, *, activation="tanh"):

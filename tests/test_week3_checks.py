@@ -500,6 +500,8 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     return parameters, costs
 """),
     ("L_layer_model", l_layer_with()),
+    ("L_layer_model", l_layer_with().replace("learning_rate", "alpha")
+     .replace("layers_dims", "dims").replace("num_iterations", "epochs")),
     ("L_layer_model", """
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
                   *, activation="relu", init_scale=0.01):
