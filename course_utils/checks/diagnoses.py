@@ -1,5 +1,6 @@
-"""Diagnoses every week uses: the return form, a parameters dict, one gradient-descent step and
-a list of costs, each checked the same way and worded the same way."""
+"""Diagnoses every week uses: the return form, a parameters dict (its keys, its initialization,
+its seeding and its random draws), one gradient-descent step and a list of costs, each checked
+the same way and worded the same way."""
 
 from __future__ import annotations
 
@@ -49,6 +50,57 @@ def initial_parameters(check: Check, what: str, params, dims: list[int], context
                    f"{what}['b{l}']{context} must start at zero, but it is "
                    f"{show(params[f'b{l}'])}.",
                    f"use np.zeros({(dims[l], 1)}); only the weights are random.")
+
+
+def seeds_itself(check: Check, case, params: dict, seed: int) -> None:
+    """A function that calls np.random.seed(seed) itself: its weights do not depend on the
+    random state before the call."""
+    __tracebackhide__ = True
+    again = case.again(seed=(case.exercise.seed or 0) + 1)
+    for key in sorted(params):
+        if key.startswith("W") and isinstance(again, dict) and key in again and not np.allclose(
+                np.asarray(again[key], float), np.asarray(params[key], float)):
+            check.fail(f"parameters['{key}'] came out different when the caller had set another "
+                       "random state (np.random.seed(...) before the call); it must be the same "
+                       "every time.",
+                       f"call np.random.seed({seed}) at the start of the function, before "
+                       "drawing W1, and only there.")
+    check.ok()
+
+
+def draws(check: Check, params: dict, want: dict, scales: list[float], seed: int,
+          scale_hint: str) -> None:
+    """Names a wrong draw from the stored values alone: divided by their scales, the expected
+    weights W1, W2, ... are the normal numbers np.random.seed(seed) produces, in drawing order."""
+    __tracebackhide__ = True
+    L = len(scales)
+    stream = np.concatenate([np.ravel(want[f"W{l}"]) / scales[l - 1] for l in range(1, L + 1)])
+    offsets = np.cumsum([0] + [np.size(want[f"W{l}"]) for l in range(1, L + 1)])
+    for l in range(1, L + 1):
+        key, ref = f"W{l}", np.asarray(want[f"W{l}"])
+        got = np.asarray(params[key], dtype=float)
+        if got.shape != ref.shape or np.allclose(got, ref):
+            continue
+        unit, size, start = got / scales[l - 1], ref.size, offsets[l - 1]
+        if np.allclose(unit.T.ravel(), stream[start:start + size]):
+            check.fail(f"parameters['{key}'] holds the right random numbers, but transposed.",
+                       f"draw it with its own shape, np.random.randn(n[{l}], n[{l - 1}]), "
+                       "rather than drawing the transposed shape and adding .T.")
+        for offset in range(stream.size - size + 1):
+            if offset != start and np.allclose(unit.ravel(), stream[offset:offset + size]):
+                if offset == 0:
+                    check.fail(f"parameters['{key}'] starts with the same random numbers as W1.",
+                               f"call np.random.seed({seed}) once, before the first draw, not "
+                               "again inside the loop: every layer continues the sequence.")
+                check.fail(f"parameters['{key}'] got random numbers meant for another layer.",
+                           "draw the weights in order, W1 first, then W2, ..., one "
+                           "np.random.randn call per layer, and draw nothing else in between.")
+        ratios = got[ref != 0] / ref[ref != 0]
+        if ratios.size and np.allclose(ratios, ratios[0]):
+            check.fail(f"parameters['{key}'] holds the right random numbers, but scaled by "
+                       f"{ratios[0] * scales[l - 1]:.4g} instead of {scales[l - 1]:.4g}.",
+                       scale_hint)
+    check.ok()
 
 
 def step(check: Check, what: str, params, start: dict, want: dict, learning_rate,

@@ -130,54 +130,6 @@ def _same_as(value, case, part: int) -> str | None:
 
 
 # -- initialization -------------------------------------------------------------------------
-def _check_seeded(check: Check, case, params: dict, seed: int) -> None:
-    """The weights must not depend on the random state before the call."""
-    __tracebackhide__ = True
-    again = case.again(seed=OUTER_SEED + 1)
-    for key in sorted(params):
-        if key.startswith("W") and isinstance(again, dict) and key in again and not np.allclose(
-                np.asarray(again[key], float), np.asarray(params[key], float)):
-            check.fail(f"parameters['{key}'] came out different when the caller had set another "
-                       "random state (np.random.seed(...) before the call); it must be the same "
-                       "every time.",
-                       f"call np.random.seed({seed}) at the start of the function, before "
-                       "drawing W1, and only there.")
-    check.ok()
-def _check_draws(check: Check, params: dict, want: dict, scales: list[float], seed: int,
-                 scale_hint: str) -> None:
-    """Names a wrong draw from the stored values alone: divided by their scales, the expected
-    weights W1, W2, ... are the normal numbers np.random.seed(seed) produces, in drawing order."""
-    __tracebackhide__ = True
-    L = len(scales)
-    stream = np.concatenate([np.ravel(want[f"W{l}"]) / scales[l - 1] for l in range(1, L + 1)])
-    offsets = np.cumsum([0] + [np.size(want[f"W{l}"]) for l in range(1, L + 1)])
-    for l in range(1, L + 1):
-        key, ref = f"W{l}", np.asarray(want[f"W{l}"])
-        got = np.asarray(params[key], dtype=float)
-        if got.shape != ref.shape or np.allclose(got, ref):
-            continue
-        unit, size, start = got / scales[l - 1], ref.size, offsets[l - 1]
-        if np.allclose(unit.T.ravel(), stream[start:start + size]):
-            check.fail(f"parameters['{key}'] holds the right random numbers, but transposed.",
-                       f"draw it with its own shape, np.random.randn(n[{l}], n[{l - 1}]), "
-                       "rather than drawing the transposed shape and adding .T.")
-        for offset in range(stream.size - size + 1):
-            if offset != start and np.allclose(unit.ravel(), stream[offset:offset + size]):
-                if offset == 0:
-                    check.fail(f"parameters['{key}'] starts with the same random numbers as W1.",
-                               f"call np.random.seed({seed}) once, before the first draw, not "
-                               "again inside the loop: every layer continues the sequence.")
-                check.fail(f"parameters['{key}'] got random numbers meant for another layer.",
-                           "draw the weights in order, W1 first, then W2, ..., one "
-                           "np.random.randn call per layer, and draw nothing else in between.")
-        ratios = got[ref != 0] / ref[ref != 0]
-        if ratios.size and np.allclose(ratios, ratios[0]):
-            check.fail(f"parameters['{key}'] holds the right random numbers, but scaled by "
-                       f"{ratios[0] * scales[l - 1]:.4g} instead of {scales[l - 1]:.4g}.",
-                       scale_hint)
-    check.ok()
-
-
 @WEEK.exercise("initialize_parameters(n_x, n_h, n_y)",
                [{"n_x": 3, "n_h": 4, "n_y": 1}, {"n_x": 4, "n_h": 3, "n_y": 2}], seed=OUTER_SEED)
 def check_initialize_parameters(check, case, params, want):
@@ -187,8 +139,8 @@ def check_initialize_parameters(check, case, params, want):
     dims = [case["n_x"], case["n_h"], case["n_y"]]
     diagnoses.initial_parameters(check, "parameters", params, dims,
                                  " (n_x={}, n_h={}, n_y={})".format(*dims))
-    _check_seeded(check, case, params, 1)
-    _check_draws(check, params, want, [0.01, 0.01], 1, order_hint)
+    diagnoses.seeds_itself(check, case, params, 1)
+    diagnoses.draws(check, params, want, [0.01, 0.01], 1, order_hint)
     diagnoses.parameters(check, "parameters", params, want, order_hint)
 
 
@@ -218,10 +170,10 @@ def check_initialize_parameters_deep(check, case, params, want):
     check.true(not extra,
                f"parameters{context} has the extra key(s) {extra}; expected exactly {keys}.",
                "l runs from 1 to L = len(layer_dims) - 1: for l in range(1, len(layer_dims)).")
-    _check_seeded(check, case, params, 3)
+    diagnoses.seeds_itself(check, case, params, 3)
     scales = [np.sqrt(1 / dims[l - 1]) if init_scale == "xavier" else init_scale
               for l in range(1, L + 1)]
-    _check_draws(check, params, want, scales, 3, _scale_hint(init_scale, dims))
+    diagnoses.draws(check, params, want, scales, 3, _scale_hint(init_scale, dims))
     diagnoses.parameters(check, "parameters", params, want,
                          "call np.random.seed(3) once, then for l = 1 .. L in order draw "
                          "W = np.random.randn(layer_dims[l], layer_dims[l-1]) * scale. "

@@ -1,0 +1,52 @@
+"""The exercise declaration: cases named as the contract names its parameters are passed by
+position (a skipped one takes the contract's default), extensions by keyword, so a learner's
+own parameter names work, and a failure still names the learner's parameter."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course_utils.checks import CheckFailed, week1, week3
+from course_utils.checks.exercise import Week
+
+
+def test_classic_parameters_go_by_position_and_extensions_by_keyword():
+    L_layer_model = week3.CHECKS["L_layer_model"]
+    case = {"X": 1, "Y": 2, "layers_dims": [3], "num_iterations": 201, "activation": "tanh"}
+    assert L_layer_model.arguments(case) == ((1, 2, [3], 0.0075, 201), {"activation": "tanh"})
+    assert L_layer_model.defaults == {"learning_rate": 0.0075, "num_iterations": 3000,
+                                      "print_cost": False, "activation": "relu",
+                                      "init_scale": 0.01}
+
+
+def test_a_case_with_a_name_the_signature_lacks_is_refused():
+    with pytest.raises(TypeError, match=r"has \['z'\]"):
+        Week("week0").exercise("sigmoid(x)", [{"z": 1.0}])(lambda *_: None)
+
+
+def test_the_seed_is_set_before_every_call_and_again_takes_another():
+    drawn = []
+
+    @Week("week0").exercise("draw(n)", [{"n": 1}], seed=4)
+    def check_draw(check, case, out, want):
+        drawn.extend([out, case.again(seed=5)])
+
+    check_draw.expected = lambda: [None]
+    check_draw(lambda n: float(np.random.rand()))
+    np.random.seed(4)
+    first = np.random.rand()
+    np.random.seed(5)
+    assert drawn == [first, np.random.rand()]
+
+
+def test_a_renamed_parameter_works_and_a_mutation_names_it(capsys):
+    week1.check_sigmoid(lambda z: 1 / (1 + np.exp(-z)))
+    assert "sigmoid: all" in capsys.readouterr().out
+
+    def normalize_rows(rows):
+        rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+        return rows
+
+    with pytest.raises(CheckFailed, match="changed its input `rows` in place"):
+        week1.check_normalize_rows(normalize_rows)
