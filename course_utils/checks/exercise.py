@@ -16,7 +16,7 @@ import numpy as np
 from .core import Check
 from .expected import expected
 
-_WEEK_SEED = object()
+_ITS_SEED = object()  # "the exercise's own seed"
 
 
 class Case(dict):
@@ -63,12 +63,12 @@ class Exercise:
         return (tuple(case[n] if n in case else self.defaults[n] for n in positional),
                 {k: v for k, v in case.items() if k not in self.classic})
 
-    def call(self, fn: Callable, case: dict, check: Check | None = None, *, seed=_WEEK_SEED):
+    def call(self, fn: Callable, case: dict, check: Check | None = None, *, seed=_ITS_SEED):
         """fn on the case, after np.random.seed(seed) unless the seed is None; through
         `check` (which words any failure) when one is given."""
         __tracebackhide__ = True
         args, kwargs = self.arguments(case)
-        seed = self.seed if seed is _WEEK_SEED else seed
+        seed = self.seed if seed is _ITS_SEED else seed
         if seed is not None:
             np.random.seed(seed)
         if check is None:

@@ -27,6 +27,8 @@ def _training_set(n: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 W_SMALL, X_SMALL, Y_SMALL = (np.array([[1.0], [2.0]]),
                              np.array([[1.0, -2.0, -1.0], [3.0, 0.5, -3.2]]),
                              np.array([[1.0, 1.0, 0.0]]))
+X_LEARN, Y_LEARN = _training_set(4, 12, 16)
+(X_TRAIN, Y_TRAIN), (X_TEST, Y_TEST) = _training_set(4, 30, 20), _training_set(4, 10, 21)
 MATH_EXP = "math.exp works on one number only: use np.exp for arrays."
 
 
@@ -174,8 +176,8 @@ def check_propagate(check, case, out, want):
          "learning_rate": 0.05},
         {"w": W_SMALL, "b": 1.5, "X": X_SMALL, "Y": Y_SMALL, "num_iterations": 201,
          "learning_rate": 0.009},
-        {"w": grid(4, 1, 15, 0.1), "b": 0.0, "X": _training_set(4, 12, 16)[0],
-         "Y": _training_set(4, 12, 16)[1], "num_iterations": 150, "learning_rate": 0.3}])
+        {"w": grid(4, 1, 15, 0.1), "b": 0.0, "X": X_LEARN, "Y": Y_LEARN, "num_iterations": 150,
+         "learning_rate": 0.3}])
 def check_optimize(check, case, out, want):
     params, grads, costs = diagnoses.returns(check, out, "params, grads, costs")
     want_params, want_grads, want_costs = want
@@ -222,11 +224,10 @@ def check_predict(check, case, pred, want):
     check.close("predictions", pred, want)
 
 
-@WEEK.exercise("model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, "
-               "print_cost=False)", [
-                   {"X_train": _training_set(4, 30, 20)[0], "Y_train": _training_set(4, 30, 20)[1],
-                    "X_test": _training_set(4, 10, 21)[0], "Y_test": _training_set(4, 10, 21)[1],
-                    "num_iterations": 250, "learning_rate": 0.05}])
+@WEEK.exercise("model(X_train, Y_train, X_test, Y_test, num_iterations=2000, "
+               "learning_rate=0.5, print_cost=False)",
+               [{"X_train": X_TRAIN, "Y_train": Y_TRAIN, "X_test": X_TEST, "Y_test": Y_TEST,
+                 "num_iterations": 250, "learning_rate": 0.05}])
 def check_model(check, case, d, want):
     check.keys("the returned dict", d, ["costs", "Y_prediction_test", "Y_prediction_train", "w",
                                         "b", "learning_rate", "num_iterations"])
