@@ -11,7 +11,9 @@ import numpy as np
 LEAKY_SLOPE = 0.01
 
 
-def sigmoid(Z):
+def logistic(Z):
+    """sigma(Z) = 1 / (1 + e^-Z): week 1's graded `sigmoid`, given from week 2 on under a name
+    of its own (course_utils never ships a graded function under its graded name)."""
     return 1 / (1 + np.exp(-Z))
 
 
@@ -26,7 +28,7 @@ def leaky_relu(Z):
 ACTIVATIONS = {
     "tanh": (np.tanh, lambda Z, A: 1 - A ** 2),
     "relu": (relu, lambda Z, A: (Z > 0).astype(float)),
-    "sigmoid": (sigmoid, lambda Z, A: A * (1 - A)),
+    "sigmoid": (logistic, lambda Z, A: A * (1 - A)),
     "leaky_relu": (leaky_relu, lambda Z, A: np.where(Z > 0, 1.0, LEAKY_SLOPE)),
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import sigmoid
+from .activations import logistic as sigmoid
 
 
 def logistic_regression(X, Y, learning_rate: float = 0.5, num_iterations: int = 2000):

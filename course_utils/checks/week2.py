@@ -25,7 +25,7 @@ def _parameters(n_x: int, n_h: int, n_y: int, seed: int, scale: float = 0.5) -> 
 def _cache(activation: str, n_h: int, m: int, seed: int) -> dict:
     """A cache as forward propagation leaves it, built from random Z1, Z2 with the given
     activation helpers (backward_propagation must not recompute the forward pass)."""
-    from ..activations import ACTIVATIONS, sigmoid
+    from ..activations import ACTIVATIONS, logistic as sigmoid
 
     Z1, Z2 = grid(n_h, m, seed), grid(1, m, seed + 1)
     return {"Z1": Z1, "A1": ACTIVATIONS[activation][0](Z1), "Z2": Z2, "A2": sigmoid(Z2)}
