@@ -1,5 +1,5 @@
-"""Calling the learner's code: never raise, name the learner's function that failed, in words,
-and say so when what it returned breaks its contract (`Shape`, `Number`, `Keys`, `Parts`).
+"""Calling the learner's code: never raise, name the learner's function that failed, and say
+in words what breaks its contract in what it returned (`return_problem`).
 
 Shared by the visible checks (`checks.core.Check.call`) and every explorer (`widgets`).
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 import inspect
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,21 +21,15 @@ class StopRun(Exception):
         self.state, self.message = state, message
 
 
-def accepts_keyword(fn, name: str) -> bool:
-    """Whether `fn` takes a keyword argument `name` (True if it cannot be inspected)."""
+def accepts_keyword(fn, name: str, literal: bool = False) -> bool:
+    """Whether `fn` takes a keyword argument `name` (True if it cannot be inspected); with
+    `literal`, only a parameter of that very name counts, not a **kwargs catch-all."""
     try:
         parameters = inspect.signature(fn).parameters
     except (TypeError, ValueError):
-        return True
-    return name in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-
-
-def names_keyword(fn, name: str) -> bool:
-    """Whether `fn` has a parameter literally named `name` (a **kwargs catch-all is no sign)."""
-    try:
-        return name in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
+        return not literal
+    return name in parameters or not literal and any(
+        p.kind is p.VAR_KEYWORD for p in parameters.values())
 
 
 def learner_functions(owner: str, names, args: tuple, kwargs: dict) -> dict:
@@ -91,94 +84,65 @@ def failing_callee(fn: Callable, error: BaseException) -> str | None:
 
 
 # -- contracts: what a learner's function must return ------------------------------------------
+# A contract is None (anything), `float` (one number), a shape tuple (an array of that shape;
+# `Columns` says "one column per example"), a dict {key: contract} (a dict with these keys),
+# `Parts("A2, cache", contract, contract)` (a tuple of these), or a function of the value that
+# returns words (after the function's name) or None.
+class Columns(tuple):
+    """The shape (1, m) of a row holding one column per example."""
+
+
+class Parts(tuple):
+    """A tuple return, its parts named as in the lectures: Parts("A2, cache", (1, m), None)."""
+
+    def __new__(cls, names: str, *contracts):
+        parts = super().__new__(cls, contracts)
+        parts.names = names
+        return parts
+
+
 def return_problem(name: str, result, contract) -> str | None:
     """Plain words for a `result` of the learner's `name` that breaks `contract`, or None."""
     if result is None:
         return f"<b>{name}</b> returned None: did you forget its <code>return</code>?"
-    problem = contract.problem(result, "") if contract is not None else None
+    problem = _problem(result, contract, "")
     return f"<b>{name}</b> {problem}" if problem else None
 
 
-def _returned(label: str) -> str:
-    return f"returned {label} " if label else "returned "
-
-
-@dataclass(frozen=True)
-class Shape:
-    """An array of this shape; `why` is said after the expected shape."""
-
-    shape: tuple
-    why: str = ""
-
-    def problem(self, value, label: str) -> str | None:
+def _problem(value, contract, label: str) -> str | None:
+    returned = f"returned {label} " if label else "returned "
+    if contract is None:
+        return None
+    if contract is float:
+        try:
+            float(np.squeeze(value))
+            return None
+        except (TypeError, ValueError):
+            kind = type(value).__name__
+        return f"{returned}as {kind}, but it must be one number." if label else \
+            f"must return one number, got {kind}."
+    if isinstance(contract, Parts):
+        names = [name.strip() for name in contract.names.split(",")]
+        if not (isinstance(value, tuple) and len(value) == len(names)):
+            count = {2: "two", 3: "three"}.get(len(names), len(names))
+            return f"must return {count} things: <code>{contract.names}</code>."
+        parts = zip(value, contract, names)
+        return next(filter(None, (_problem(v, c, f"<code>{n}</code>") for v, c, n in parts)), None)
+    if isinstance(contract, tuple):
         try:
             got = np.shape(value)
         except ValueError:  # ragged nested lists
             got = "ragged"
-        if got == self.shape:
-            return None
-        return f"{_returned(label)}{'with ' if label else ''}shape {got}, but it must be " \
-               f"{self.shape}{self.why}."
-
-
-@dataclass(frozen=True)
-class Number:
-    """One number (a float, a numpy scalar or a 0-d or one-element array)."""
-
-    def problem(self, value, label: str) -> str | None:
-        try:
-            float(np.squeeze(value))
-        except (TypeError, ValueError):
-            kind = type(value).__name__
-            return f"returned {label} as {kind}, but it must be one number." if label else \
-                f"must return one number, got {kind}."
-        return None
-
-
-@dataclass(frozen=True)
-class Keys:
-    """A dict with at least these keys, each value checked by its contract (None: anything);
-    `where` is said after a missing key (e.g. " for a network of 3 layers")."""
-
-    contracts: dict
-    where: str = ""
-
-    def problem(self, value, label: str) -> str | None:
+        why = " (one column per example)" if isinstance(contract, Columns) else ""
+        return None if got == contract else \
+            f"{returned}{'with ' if label else ''}shape {got}, but it must be {contract}{why}."
+    if isinstance(contract, dict):
         if not isinstance(value, dict):
             return f"must return a dict, got {type(value).__name__}."
-        for key, contract in self.contracts.items():
-            if key not in value:
-                return (f"returned no <code>\"{key}\"</code>{self.where} (found: "
-                        f"{', '.join(sorted(map(str, value)))}).")
-            problem = contract.problem(value[key], f"<code>{key}</code>") if contract else None
-            if problem:
-                return problem
-        return None
-
-
-class Parts:
-    """A tuple of len(names) values, e.g. Parts("A2, cache", Shape((1, m)), None)."""
-
-    def __init__(self, names: str, *contracts):
-        self.names, self.contracts = names, contracts
-
-    def problem(self, value, label: str) -> str | None:
-        names = [name.strip() for name in self.names.split(",")]
-        if not (isinstance(value, tuple) and len(value) == len(names)):
-            count = {2: "two", 3: "three"}.get(len(names), str(len(names)))
-            return f"must return {count} things: <code>{self.names}</code>."
-        for name, part, contract in zip(names, value, self.contracts):
-            problem = contract.problem(part, f"<code>{name}</code>") if contract else None
-            if problem:
-                return problem
-        return None
-
-
-@dataclass(frozen=True)
-class Satisfies:
-    """A value that `test` accepts: `test(value)` returns None or words (after the name)."""
-
-    test: Callable
-
-    def problem(self, value, label: str) -> str | None:
-        return self.test(value)
+        missing = [key for key in contract if key not in value]
+        if missing:
+            return (f"returned no <code>\"{missing[0]}\"</code> (found: "
+                    f"{', '.join(sorted(map(str, value)))}).")
+        parts = ((value[key], c, f"<code>{key}</code>") for key, c in contract.items())
+        return next(filter(None, (_problem(*part) for part in parts)), None)
+    return contract(value)

@@ -1,51 +1,9 @@
-"""Figures that render both live and statically (exported HTML, feedback, GitHub previews)."""
+"""Figures the notebooks draw: image grids and decision boundaries (frames: `widgets.frame`)."""
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.figure import Figure
-
-
-def new_figure(width: float = 9.0, height: float = 3.6, ncols: int = 1):
-    """A figure that is not attached to pyplot, so callbacks can draw it on any thread."""
-    fig = Figure(figsize=(width, height), dpi=90, layout="constrained")
-    axes = fig.subplots(1, ncols)
-    return fig, axes
-
-
-def figure_png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
-class LiveFigure:
-    """One image output that later calls replace in place (display_id), never stacking up."""
-
-    def __init__(self):
-        self.handle = None
-        self.updates = 0
-
-    def show(self, fig: Figure) -> None:
-        from IPython.display import Image, display
-
-        image = Image(data=figure_png(fig), format="png")
-        if self.handle is None:
-            self.handle = display(image, display_id=True)
-        else:
-            self.handle.update(image)
-        self.updates += 1
-
-
-def plot_costs(ax, costs, label: str | None = None, every: int = 100) -> None:
-    """Cost against iterations (one point every `every` iterations)."""
-    costs = np.ravel(np.asarray(costs, dtype=float))
-    ax.plot(np.arange(len(costs)) * every, costs, label=label)
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("cost J")
 
 
 def image_grid(images, titles, ncols: int = 6, size: float = 1.6):
@@ -81,10 +39,3 @@ def decision_boundary(ax, predict, X, Y, resolution: int = 150, margin: float = 
     if title:
         ax.set_title(title, fontsize=9)
 
-
-def probability_colors(probabilities, shape):
-    """RGB of P(class 1) on a map (red 0, blue 1), washed towards white; white if None."""
-    if probabilities is None:
-        return np.ones(shape + (3,))
-    rgb = colormaps["RdBu"](np.nan_to_num(probabilities, nan=0.5))[..., :3]
-    return 0.55 * rgb + 0.45

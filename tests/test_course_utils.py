@@ -1,4 +1,5 @@
-"""Unit tests of the helpers the notebooks import: check machinery, gradient check, explorer."""
+"""Unit tests of the helpers the notebooks import: check machinery and gradient check (the
+explorers: test_learning_rate_explorer.py, test_playground.py, test_depth_explorer.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import pytest
 from autograder.solution_code import solution_namespace
 from course_utils.checks import Check, CheckFailed
 from course_utils.checks.core import same_value
-from course_utils.explore import LearningRateExplorer, divergence
 from course_utils.gradcheck import numerical_gradient, relative_difference
 
 SOLUTION = solution_namespace("week1")
@@ -110,70 +110,3 @@ def test_numerical_gradient_confirms_the_propagate_backward_pass():
 
 def test_relative_difference_of_two_zero_gradients_is_zero():
     assert relative_difference(np.zeros(3), np.zeros(3)) == 0.0
-
-
-# -- the week 1 explorer --------------------------------------------------------------------
-def _explorer(model):
-    rng = np.random.default_rng(1)
-    X, Xt = rng.normal(size=(5, 40)), rng.normal(size=(5, 12))
-    Y, Yt = (X[:1] > 0).astype(float), (Xt[:1] > 0).astype(float)
-    return LearningRateExplorer(model, X, Y, Xt, Yt, learning_rate=0.05, num_iterations=300)
-
-
-def test_explorer_reruns_the_learners_model_when_a_slider_moves(capsys):
-    explorer = _explorer(SOLUTION["model"])
-    explorer.redraw()
-    assert "train accuracy" in explorer.status.value
-    explorer.learning_rate.value = 0.5
-    explorer.iterations.value = 500
-    assert explorer.figure.updates == 3
-    assert "diverged" not in explorer.status.value
-
-
-def test_explorer_says_when_training_diverges_and_stays_usable(capsys):
-    def exploding(X_train, Y_train, X_test, Y_test, num_iterations, learning_rate):
-        return {"costs": [0.69, 50.0, float("nan")], "Y_prediction_train": Y_train * 0,
-                "Y_prediction_test": Y_test * 0}
-
-    explorer = _explorer(exploding)
-    explorer.redraw()
-    assert "diverged" in explorer.status.value and "nan" in explorer.status.value
-    explorer.model = SOLUTION["model"]
-    explorer.learning_rate.value = 0.01
-    assert "diverged" not in explorer.status.value
-
-
-def test_explorer_names_the_function_that_is_not_written_yet(capsys):
-    def model(*args, **kwargs):
-        raise NotImplementedError()
-
-    explorer = _explorer(model)
-    explorer.redraw()
-    assert "<b>model</b> is not implemented yet" in explorer.status.value
-
-
-def test_explorer_names_the_unwritten_function_that_the_model_calls(capsys):
-    def propagate(w, b, X, Y):
-        raise NotImplementedError()
-
-    def model(X_train, Y_train, X_test, Y_test, **kwargs):
-        return propagate(None, 0.0, X_train, Y_train)
-
-    explorer = _explorer(model)
-    explorer.redraw()
-    assert "<b>propagate</b> is not implemented yet" in explorer.status.value
-
-
-def test_explorer_reports_a_crash_in_the_learners_code(capsys):
-    def model(*args, **kwargs):
-        raise ValueError("shapes (1,5) and (4,40) not aligned")
-
-    explorer = _explorer(model)
-    explorer.redraw()
-    assert "raised ValueError" in explorer.status.value
-
-
-def test_divergence_wording():
-    assert divergence([0.7, 0.6, 0.5]) is None
-    assert "grew" in divergence([0.7, 3.0, 2.5])
-    assert "iteration 200" in divergence([0.7, 0.6, float("inf")])

@@ -14,7 +14,13 @@ from course_utils.depth_explorer import (
     depth_explorer,
     diagnose,
 )
-from course_utils.plots import figure_png
+from course_utils.widgets.frame import probability_colors
+from tests.explorer_checks import (
+    assert_curve,
+    assert_points_drawn,
+    drawn_in_class_colours,
+    second_move,
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,18 +65,39 @@ def test_the_default_setting_trains_and_draws_one_figure(solution):
     assert run.diagnosis is None
     assert "Final cost" in dx.status.value and "Healthy gradients" in dx.status.value
     assert "vanishing" not in dx.status.value.lower()
-    assert dx.figure.updates == 1
-    assert figure_png(dx._fig).startswith(b"\x89PNG"), "renders as a static PNG"
+    assert dx.frame.updates == run.redraws >= 1
+    assert dx.frame.png().startswith(b"\x89PNG"), "renders as a static PNG"
+
+
+def test_the_frame_shows_the_cost_the_points_the_spreads_and_the_boundary(solution):
+    dx = make(solution)
+    run = dx.run()
+    assert_curve(dx.costs.lines[0], run.iterations, run.costs)
+    X, Y, _, _ = dx.map.data
+    assert len(dx.map.points) == 1, "the training points"
+    assert_points_drawn(dx.map.points[0], X, Y)
+    assert drawn_in_class_colours(dx.frame, dx.map.ax, X, Y) > 0.5, "points are in the picture"
+    for key in ("A", "dW"):
+        for when in ("init", "end"):
+            line = dx.spread_lines[key, when]
+            np.testing.assert_array_equal(line.get_xdata(), np.arange(1, 7))
+            np.testing.assert_allclose(line.get_ydata(), run.spreads[when][key])
+    AL, _ = solution["L_model_forward"](dx.map.grid, run.parameters, activation="relu")
+    p = AL.reshape(dx.map.mesh[0].shape)
+    assert 0.2 < np.mean(p > 0.5) < 0.8, "both classes have their region"
+    np.testing.assert_allclose(dx.map.image.get_array(), probability_colors(p, p.shape))
+    assert "train" in dx.map.title.get_text() and dx.costs.note.get_text() == ""
 
 
 def test_every_control_change_retrains_once_and_updates_the_figure_in_place(solution):
     dx = make(solution, num_iterations=100)
     dx.run()
-    dx.width.value = 8
-    dx.depth.value = 3
-    assert dx.figure.updates == 3 and len(dx.runs) == 3
+    dx.controls["width"].value = 8
+    dx.controls["depth"].value = 3
+    assert len(dx.runs) == 3 and dx.frame.updates == sum(r.redraws for r in dx.runs) >= 3
     run = dx.set(dataset="moons", activation="tanh", learning_rate=0.3)
-    assert dx.figure.updates == 4 and len(dx.runs) == 4, "set() trains once"
+    assert len(dx.runs) == 4, "set() trains once"
+    assert dx.frame.updates == sum(r.redraws for r in dx.runs)
     assert run.settings["dataset"] == "moons" and run.settings["depth"] == 3
     assert len(run.spreads["init"]["dW"]) == 4 and run.state == "done"
     assert dx.settings()["activation"] == "tanh"
@@ -80,16 +107,27 @@ def test_every_control_change_retrains_once_and_updates_the_figure_in_place(solu
 
 def test_the_controls_update_only_when_released(solution):
     dx = make(solution)
-    sliders = [dx.depth, dx.width, dx.init_scale, dx.learning_rate, dx.iterations]
+    c = dx.controls
+    sliders = [c[name] for name in ("depth", "width", "init_scale", "learning_rate",
+                                    "num_iterations")]
     assert all(slider.continuous_update is False for slider in sliders)
-    assert (dx.depth.min, dx.depth.max) == (1, 10) and (dx.width.min, dx.width.max) == (2, 50)
-    assert dx.init_scale.base == 10 and dx.init_scale.min <= -2 and dx.init_scale.max >= 1
+    assert (c["depth"].min, c["depth"].max) == (1, 10)
+    assert (c["width"].min, c["width"].max) == (2, 50)
+    assert c["init_scale"].base == 10 and c["init_scale"].min <= -2 and c["init_scale"].max >= 1
 
 
 def test_depth_explorer_shows_itself_trained_and_returns_the_object(solution):
     dx = depth_explorer(**solution, num_iterations=100)
     assert isinstance(dx, DepthExplorer)
-    assert dx.last_run.state == "done" and dx.figure.updates == 1
+    assert dx.last_run.state == "done" and dx.frame.updates == dx.last_run.redraws >= 1
+
+
+def test_a_second_move_while_the_first_trains_shows_only_the_second(solution):
+    dx = make(solution, num_iterations=3000)
+    first, second = second_move(dx, {"num_iterations": 2900}, {"num_iterations": 100})
+    assert 0 < first.iteration < 2900 and second.iteration == 100
+    assert_curve(dx.costs.lines[0], second.iterations, second.costs)
+    assert "Final cost" in dx.status.value
 
 
 # -- vanishing and exploding gradients -------------------------------------------------------
@@ -119,7 +157,7 @@ def test_a_tiny_init_scale_with_relu_makes_the_signal_and_every_gradient_vanish(
 def test_a_scale_near_sqrt_one_over_width_is_healthy(solution, activation):
     dx = make(solution, init_scale=0.01, activation=activation, num_iterations=200)
     assert dx.run().diagnosis == "vanishing"
-    run = dx.set(init_scale=math.sqrt(1 / dx.width.value))
+    run = dx.set(init_scale=math.sqrt(1 / dx.controls["width"].value))
     assert run.diagnosis is None and run.state == "done"
     assert 0.1 < run.gradient_ratio < 10
     assert "vanishing" not in dx.status.value.lower()
@@ -134,9 +172,12 @@ def test_a_large_init_scale_with_relu_explodes_and_a_good_one_trains_after(solut
     assert run.diagnosis == "exploding" and run.state == "diverged"
     assert "Exploding gradients" in dx.status.value and "smaller init scale" in dx.status.value
     assert "diverged" in dx.status.value
-    assert dx.figure.updates == 1
+    assert dx.frame.updates == run.redraws == 1, "it stops at iteration 0"
+    assert dx.costs.note.get_text().startswith("Training diverged")
+    assert dx.gradient_note.get_text().startswith("exploding")
     run = dx.set(init_scale=0.3)
-    assert run.state == "done" and run.diagnosis is None and dx.figure.updates == 2
+    assert run.state == "done" and run.diagnosis is None
+    assert dx.frame.updates == 1 + run.redraws and dx.gradient_note.get_text() == ""
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
@@ -148,10 +189,11 @@ def test_a_huge_learning_rate_diverges_and_the_widget_stays_usable(solution, act
     assert "Learning rate 10 is too large: try 1" in dx.status.value
     if activation == "relu":  # the cost ends above where it started: its units died
         assert "relu units died" in dx.status.value
-    assert dx.figure.updates == 1
+    assert dx.frame.updates == run.redraws >= 1
     run = dx.set(learning_rate=0.1)
     assert run.state == "done" and "diverged" not in dx.status.value
-    assert run.costs[-1] < 0.5 * run.costs[0] and dx.figure.updates == 2
+    assert run.costs[-1] < 0.5 * run.costs[0]
+    assert dx.frame.updates == sum(r.redraws for r in dx.runs)
 
 
 def test_diagnose_judges_spreads_in_words():
@@ -180,10 +222,12 @@ def test_a_function_not_written_yet_is_named_and_the_widget_keeps_working(soluti
     run = dx.run()
     assert run.state == "failed"
     assert f"<b>{name}</b> is not implemented yet" in dx.status.value
-    assert dx.figure.updates == 1, "the data is still drawn"
+    assert dx.frame.updates == 1, "the data is still drawn"
+    assert_points_drawn(dx.map.points[0], *dx.map.data[:2])
+    assert dx.map.title.get_text() == "flower: not trained"
     dx.functions[name] = solution[name]
-    dx.depth.value = 3
-    assert dx.last_run.state == "done" and dx.figure.updates == 2
+    dx.controls["depth"].value = 3
+    assert dx.last_run.state == "done" and dx.frame.updates == 1 + dx.last_run.redraws
 
 
 def test_a_failure_deep_in_training_or_a_wrong_return_is_named(solution):
@@ -224,8 +268,9 @@ def test_classic_signatures_disable_their_controls_with_a_note_and_still_train(s
 
     dx = make(solution, {"initialize_parameters_deep": initialize_parameters_deep,
                          "L_model_forward": L_model_forward}, num_iterations=100)
-    assert dx.init_scale.disabled and dx.activation.disabled
-    assert dx.activation.value == "relu" and dx.init_scale.value == pytest.approx(0.01)
+    c = dx.controls
+    assert c["init_scale"].disabled and c["activation"].disabled
+    assert c["activation"].value == "relu" and c["init_scale"].value == pytest.approx(0.01)
     assert "init_scale=0.01" in dx.note.value and "activation=" in dx.note.value
     run = dx.run()
     assert run.state == "done" and run.diagnosis == "vanishing", "the lectures' 0.01, 5 layers"
@@ -233,7 +278,8 @@ def test_classic_signatures_disable_their_controls_with_a_note_and_still_train(s
     assert run.diagnosis == dx.set(depth=6).diagnosis
 
     dx = make(solution)
-    assert not dx.init_scale.disabled and not dx.activation.disabled and dx.note.value == ""
+    assert not dx.controls["init_scale"].disabled and not dx.controls["activation"].disabled
+    assert dx.note.value == ""
 
 
 def test_bad_arguments_are_refused_in_words(solution):

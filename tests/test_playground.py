@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from course_utils.playground import FUNCTIONS, Playground, playground
-from course_utils.plots import figure_png
+from course_utils.widgets.frame import probability_colors
+from tests.explorer_checks import (
+    assert_curve,
+    assert_points_drawn,
+    drawn_in_class_colours,
+    pixel_positions,
+    pixels,
+    second_move,
+)
 
 
 # -- a reference week 2 implementation (api.md), as a learner would write it ----------------
@@ -84,41 +89,74 @@ def _quiet(capsys):
     yield
 
 
-# -- training --------------------------------------------------------------------------
+def probabilities(pg, run):
+    """P(class 1) of the run's network on the map's grid, by the reference functions."""
+    A2, _ = forward_propagation(pg.map.grid, run.parameters, activation=run.settings["activation"])
+    return A2.reshape(pg.map.mesh[0].shape)
+
+
+# -- training and what the frame shows ------------------------------------------------------
 def test_training_on_the_flower_lowers_train_and_test_cost_and_draws_the_boundary():
     pg = make()
     run = pg.run(sync=True)
     assert run.state == "done", run.message
     assert run.iterations[0] == 0 and run.iterations[-1] == 1000
-    assert len(run.train_costs) == len(run.test_costs) == len(run.iterations) == 101
-    assert run.train_costs[0] == pytest.approx(np.log(2), abs=1e-3)
-    assert run.train_costs[-1] < 0.35 and run.test_costs[-1] < 0.35
+    assert len(run.costs) == len(run.test_costs) == len(run.iterations) == 101
+    assert run.costs[0] == pytest.approx(np.log(2), abs=1e-3)
+    assert run.costs[-1] < 0.35 and run.test_costs[-1] < 0.35
     assert run.train_accuracy > 85 and run.test_accuracy > 85
-    assert pg.figure.updates == run.redraws >= 1
+    assert pg.frame.updates == run.redraws >= 1
     assert "accuracy train" in pg.status.value and "test" in pg.status.value
-    art = pg._artists
-    assert art["contour"] is not None, "the 0.5 boundary is drawn"
-    colours = art["image"].get_array()
+    assert pg.map.contour is not None, "the 0.5 boundary is drawn"
+    colours = pg.map.image.get_array()
     assert colours.shape == (100, 100, 3) and colours.std() > 0.05, "the map is coloured"
-    assert art["lines"][1].get_ydata()[-1] == pytest.approx(run.test_costs[-1])
-    assert figure_png(pg._fig).startswith(b"\x89PNG"), "renders as a static PNG"
+    assert pg.frame.png().startswith(b"\x89PNG"), "renders as a static PNG"
+
+
+def test_the_frame_shows_the_runs_costs_and_the_data_sets_points():
+    pg = make(num_iterations=300)
+    run = pg.run(sync=True)
+    train, test = pg.costs.lines
+    assert_curve(train, run.iterations, run.costs)
+    assert_curve(test, run.iterations, run.test_costs)
+    X, Y, X_test, Y_test = pg.map.data
+    assert X.shape == (2, 320) and X_test.shape == (2, 80)
+    assert len(pg.map.points) == 2
+    assert_points_drawn(pg.map.points[0], X, Y)
+    assert_points_drawn(pg.map.points[1], X_test, Y_test)
+    assert drawn_in_class_colours(pg.frame, pg.map.ax, X, Y) > 0.5, "points are in the picture"
+    assert drawn_in_class_colours(pg.frame, pg.map.ax, X_test, Y_test) > 0.5
+
+
+def test_the_boundary_image_is_p_of_class_1_blue_where_the_network_says_1():
+    pg = make()
+    run = pg.run(sync=True)
+    p = probabilities(pg, run)
+    np.testing.assert_allclose(pg.map.image.get_array(), probability_colors(p, p.shape))
+    image = pixels(pg.frame)
+    rows, cols = pixel_positions(pg.map.ax, pg.map.grid)
+    seen = image[rows.clip(0, image.shape[0] - 1), cols.clip(0, image.shape[1] - 1)]
+    blue, red = (p.ravel() > 0.9), (p.ravel() < 0.1)
+    assert blue.sum() > 500 and red.sum() > 500
+    assert np.mean(seen[blue, 2] > seen[blue, 0]) > 0.9, "class 1 regions are blue"
+    assert np.mean(seen[red, 0] > seen[red, 2]) > 0.9, "class 0 regions are red"
 
 
 def test_training_on_the_spirals_needs_more_units_and_gets_there():
     pg = make(dataset="spirals", n_h=30, init_scale=0.3, num_iterations=1500)
     run = pg.run(sync=True)
     assert run.state == "done", run.message
-    assert run.train_costs[-1] < 0.5 * run.train_costs[0]
+    assert run.costs[-1] < 0.5 * run.costs[0]
     assert run.train_accuracy > 75
 
 
 def test_a_long_run_redraws_while_it_trains(monkeypatch):
-    for name in ("MIN_REDRAW_SECONDS", "REDRAW_FACTOR"):  # a frame after every chunk
-        monkeypatch.setattr(f"course_utils.playground.{name}", 0)
+    for name in ("MIN_REDRAW_SECONDS", "REDRAW_FACTOR", "FRAME_WORTH"):  # a frame a chunk
+        monkeypatch.setattr(f"course_utils.widgets.base.{name}", 0)
     pg = make(num_iterations=200)
     run = pg.run(sync=True)
     assert run.redraws == 10, "a chunk ends at least every 10% of the iterations"
-    assert pg.figure.updates == run.redraws
+    assert pg.frame.updates == run.redraws
 
 
 def test_the_playground_seeds_numpy_itself_so_a_setting_always_gives_the_same_run():
@@ -126,20 +164,21 @@ def test_the_playground_seeds_numpy_itself_so_a_setting_always_gives_the_same_ru
     a = pg.run(sync=True)
     np.random.seed(123)
     b = pg.run(sync=True)
-    assert a.train_costs == b.train_costs
+    assert a.costs == b.costs
 
 
 def test_moving_a_control_retrains_with_the_new_value():
     pg = make()
     pg.run(sync=True)
-    pg.hidden_units.value = 6
-    pg.activation.value = "leaky_relu"
-    pg.dataset.value = "moons"
+    pg.controls["n_h"].value = 6
+    pg.controls["activation"].value = "leaky_relu"
+    pg.controls["dataset"].value = "moons"
     run = pg.last_run
     assert len(pg.runs) == 4 and run.state == "done", run.message
     assert run.settings["n_h"] == 6 and run.settings["activation"] == "leaky_relu"
     assert run.parameters["W1"].shape == (6, 2)
-    assert "moons: 6 hidden leaky_relu units" in pg._artists["map_title"].get_text()
+    assert "moons: 6 hidden leaky_relu units" in pg.map.title.get_text()
+    assert_points_drawn(pg.map.points[0], *pg.map.data[:2])
 
 
 def test_set_changes_several_controls_with_one_run_and_rejects_unknown_names():
@@ -152,44 +191,33 @@ def test_set_changes_several_controls_with_one_run_and_rejects_unknown_names():
 
 def test_every_control_updates_only_when_released():
     pg = make()
-    sliders = [pg.noise, pg.test_ratio, pg.seed, pg.hidden_units, pg.init_scale,
-               pg.learning_rate, pg.iterations]
+    sliders = [pg.controls[name] for name in ("noise", "test_ratio", "seed", "n_h",
+                                              "init_scale", "learning_rate", "num_iterations")]
     assert all(slider.continuous_update is False for slider in sliders)
 
 
 def test_playground_shows_itself_trained_and_returns_the_object():
     pg = playground(**REFERENCE, num_iterations=200)
     assert isinstance(pg, Playground)
-    assert pg.last_run.state == "done" and pg.figure.updates >= 1
+    assert pg.last_run.state == "done" and pg.frame.updates >= 1
 
 
 # -- cancellation (what a kernel does: callbacks on a running asyncio loop) -------------
 def test_a_control_change_cancels_the_run_in_progress():
-    async def scenario():
-        pg = make(num_iterations=5000)
-        pg.iterations.value = 4900  # on a running loop this starts a task and returns
-        first, first_task = pg.last_run, pg.task
-        assert first.state == "running"
-        while first.iteration < 300:
-            await asyncio.sleep(0.01)
-        pg.iterations.value = 500
-        second = pg.last_run
-        await pg.task
-        await first_task
-        return pg, first, second
-
-    pg, first, second = asyncio.run(scenario())
-    assert first.state == "cancelled" and 300 <= first.iteration < 4900
-    assert second.state == "done" and second.iteration == 500
-    assert "iteration 500 of 500" in pg._artists["cost_title"].get_text()
+    pg = make(num_iterations=5000)
+    first, second = second_move(pg, {"num_iterations": 4900}, {"num_iterations": 500})
+    assert 0 < first.iteration < 4900
+    assert second.iteration == 500
+    assert "iteration 500 of 500" in pg.costs.title.get_text()
     assert "500 of 500" in pg.status.value
+    assert_curve(pg.costs.lines[0], second.iterations, second.costs)
 
 
 def test_a_burst_of_control_changes_trains_only_the_last():
     async def scenario():
         pg = make(num_iterations=300)
         for seed in (2, 3, 4):
-            pg.seed.value = seed
+            pg.controls["seed"].value = seed
         runs = list(pg.runs)
         await pg.task
         await asyncio.sleep(0)
@@ -211,12 +239,14 @@ def test_a_function_not_written_yet_is_named_and_the_widget_keeps_working(name):
     run = pg.run(sync=True)
     assert run.state == "failed"
     assert f"<b>{name}</b> is not implemented yet" in pg.status.value
-    assert pg.figure.updates == 1, "the data is still drawn"
-    assert pg._artists["problem"].get_text().startswith(f"{name} is not implemented yet"), \
+    assert pg.frame.updates == 1, "the data is still drawn"
+    assert_points_drawn(pg.map.points[0], *pg.map.data[:2])
+    assert pg.costs.note.get_text().startswith(f"{name} is not implemented yet"), \
         "the figure says it too, for static copies"
     pg.functions[name] = REFERENCE[name]
-    pg.seed.value = 2
+    pg.controls["seed"].value = 2
     assert pg.last_run.state == "done"
+    assert pg.costs.note.get_text() == ""
 
 
 def test_a_crashing_function_or_a_missing_return_is_named():
@@ -245,6 +275,13 @@ def test_a_wrong_shape_is_named():
     assert "<b>initialize_parameters</b> returned <code>W1</code> with shape (2, 4)" \
         in pg.status.value
 
+    def predict(parameters, X, *, activation="tanh"):
+        return REFERENCE["predict"](parameters, X, activation=activation).T
+
+    pg = make({"predict": predict})
+    pg.run(sync=True)
+    assert "<b>predict</b> returned shape (320, 1), but it must be (1, 320)" in pg.status.value
+
 
 def test_a_failure_deep_in_training_is_named_too():
     calls = []
@@ -261,6 +298,17 @@ def test_a_failure_deep_in_training_is_named_too():
         in run.message
 
 
+def test_a_bug_of_the_playground_itself_is_said_in_the_status_line(monkeypatch):
+    def broken(self, run):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(Playground, "draw", broken)
+    pg = make(num_iterations=100)
+    run = pg.run(sync=True)  # never raises
+    assert run.state == "failed"
+    assert "The playground itself failed (ZeroDivisionError: a bug)" in pg.status.value
+
+
 def test_a_diverging_setting_is_stopped_with_advice_and_a_good_one_works_after():
     pg = make()
     run = pg.set(activation="relu", learning_rate=10.0, init_scale=10.0)
@@ -269,15 +317,16 @@ def test_a_diverging_setting_is_stopped_with_advice_and_a_good_one_works_after()
     run = pg.set(init_scale=1.0)
     assert run.state == "diverged" and 0 < run.iteration < 1000, "stopped early"
     assert "Learning rate 10 is too large for relu" in pg.status.value
+    assert pg.costs.note.get_text().startswith("Training diverged")
     run = pg.set(activation="tanh", learning_rate=1.2, init_scale=0.01)
     assert run.state == "done" and run.train_accuracy > 85
-    assert "diverged" not in pg.status.value and pg._artists["problem"].get_text() == ""
+    assert "diverged" not in pg.status.value and pg.costs.note.get_text() == ""
 
 
 def test_a_large_learning_rate_that_overshoots_then_converges_is_not_stopped_but_named():
     pg = make(learning_rate=10.0)
     run = pg.run(sync=True)  # tanh on the flower: the cost jumps, then falls
-    assert run.state == "done" and max(run.train_costs) > 2 * run.train_costs[0]
+    assert run.state == "done" and max(run.costs) > 2 * run.costs[0]
     assert run.train_accuracy > 85
     assert "learning rate 10 overshoots" in pg.status.value
     run = pg.set(dataset="spirals")  # here it ends worse than it started
@@ -299,12 +348,13 @@ backward_with_lambd.__name__ = "backward_propagation"
 
 def test_the_regularization_control_appears_only_if_backward_propagation_takes_lambd():
     pg = make()
-    assert pg.lambd is None and "lambd=0.0" in pg.note.value
+    assert "lambd" not in pg.controls and "lambd=0.0" in pg.note.value
+    assert pg.settings()["lambd"] == 0.0
     pg = make({"backward_propagation": backward_with_lambd}, num_iterations=500)
-    assert pg.lambd is not None and "lambd" not in pg.note.value
-    assert any(pg.lambd in box.children for box in pg.controls.children[0].children)
+    assert "lambd" in pg.controls and "lambd" not in pg.note.value
+    assert any(pg.controls["lambd"] in box.children for box in pg.view.children[0].children)
     free = pg.run(sync=True)
-    pg.lambd.value = 10.0
+    pg.controls["lambd"].value = 10.0
     strong = pg.last_run
     assert strong.settings["lambd"] == 10.0 and strong.state == "done"
     assert np.linalg.norm(strong.parameters["W1"]) < 0.8 * np.linalg.norm(free.parameters["W1"])
@@ -319,7 +369,7 @@ def test_classic_signatures_without_the_extensions_still_train():
 
     pg = make({"forward_propagation": forward_propagation,
                "initialize_parameters": initialize_parameters})
-    assert pg.activation.disabled and pg.init_scale.disabled
+    assert pg.controls["activation"].disabled and pg.controls["init_scale"].disabled
     assert "activation" in pg.note.value and "init_scale" in pg.note.value
     assert pg.run(sync=True).state == "done"
 
@@ -335,49 +385,5 @@ def test_bad_defaults_are_refused_in_words():
         make(test_ratio=1.0)
     with pytest.raises(TypeError, match="pass your function predict itself"):
         make({"predict": predict(REFERENCE["initialize_parameters"](2, 4, 1), np.zeros((2, 3)))})
-
-
-# -- a real kernel: comm messages get in between training chunks -------------------------
-SETUP = """
-import json
-from tests.test_playground import REFERENCE
-from course_utils.playground import Playground
-pg = Playground(**REFERENCE, n_h=30, num_iterations=50_000)  # seconds of training
-pg.run()  # a cell runs on the kernel's event loop: this starts the task and returns
-print(json.dumps(pg.iterations.comm.comm_id))
-"""
-
-
-def test_in_a_kernel_a_control_change_from_the_browser_cancels_the_run_in_progress():
-    manager = pytest.importorskip("jupyter_client.manager")
-    km, kc = manager.start_new_kernel(kernel_name="python3", startup_timeout=60,
-                                      cwd=str(Path(__file__).resolve().parents[1]))
-    try:
-        def execute(code):
-            reply = kc.execute_interactive(code, timeout=60, output_hook=outputs.append)
-            assert reply["content"]["status"] == "ok", reply["content"]
-            return "".join(m["content"].get("text", "") for m in outputs
-                           if m["msg_type"] == "stream")
-
-        outputs = []
-        comm_id = json.loads(execute(SETUP))
-        outputs.clear()
-        time.sleep(0.2)  # the first run is training now
-        kc.shell_channel.send(kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {
-            "method": "update", "state": {"value": 500}, "buffer_paths": []}}))
-        for _ in range(300):
-            outputs.clear()
-            states = json.loads(execute("print(json.dumps([r.state for r in pg.runs]))"))
-            if states[-1] != "running" and len(states) == 2:
-                break
-            time.sleep(0.1)
-        outputs.clear()
-        first, second = json.loads(execute(
-            "print(json.dumps([(r.state, r.iteration, r.settings['num_iterations'], r.created, "
-            "r.finished) for r in pg.runs]))"))
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-    assert first[0] == "cancelled" and 0 < first[1] < 50_000
-    assert second[0] == "done" and second[1] == second[2] == 500
-    assert first[4] - second[3] < 0.5, "the stale run stopped within a chunk or a frame"
+    with pytest.raises(TypeError, match="no setting named hidden_units"):
+        make(hidden_units=3)

@@ -1,0 +1,361 @@
+"""`Explorer`: controls, status line, keyword notes, one live figure and a cancelling run loop.
+
+Widget callbacks run on the kernel's event loop one at a time, so in a kernel a control change
+only bumps a generation counter and starts an asyncio task that trains in chunks (at most
+CHUNK_SECONDS or a tenth of the iterations) with `await asyncio.sleep(0)` between them: the
+next change gets in there, and the stale run stops at its next chunk boundary without drawing.
+A run sends an early frame after its first chunk, then one whenever the last is old enough,
+unless its end is nearer. Outside a running loop, and for the first run of `show()` (so the
+saved notebook holds the trained figure), training is synchronous. Nothing raises: the
+learner's failures are said in words (`learner_code`), the explorer's own in the status line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+import time
+import warnings
+from collections import deque
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..learner_code import (
+    StopRun,
+    accepts_keyword,
+    failure_words,
+    learner_functions,
+    return_problem,
+)
+from .frame import Frame
+from .training import EXPLODED, divergence
+
+CHUNK_SECONDS = 0.03  # longest stretch of training before control changes can get in
+MIN_REDRAW_SECONDS = 0.1  # frames during a run come at most this often, and at most every
+REDRAW_FACTOR = 2  # REDRAW_FACTOR times the last frame's cost: drawing stays <= 1/3 of the time
+FRAME_WORTH = 1  # no frame during a run whose end is nearer than this many frames' cost
+
+
+@dataclass
+class Run:
+    """One training run: its settings, what it recorded and how it ended. `state` is
+    "running", "done", "diverged", "failed" (the learner's code is missing, crashed or returned
+    the wrong thing) or "cancelled" (a newer control change replaced it). Costs are recorded at
+    `iterations` (0, every, 2 every, ...); `parameters` are the last recorded ones."""
+
+    generation: int
+    settings: dict
+    state: str = "running"
+    iteration: int = 0
+    every: int = 1
+    iterations: list = field(default_factory=list)
+    costs: list = field(default_factory=list)
+    test_costs: list = field(default_factory=list)
+    train_accuracy: float | None = None
+    test_accuracy: float | None = None
+    message: str = ""
+    warning: str = ""  # e.g. a learning rate that overshot
+    halt: str | None = None  # why training stopped early: how the cost blew up
+    parameters: dict | None = None
+    redraws: int = 0
+    created: float = field(default_factory=time.perf_counter)  # the control change
+    first_frame: float | None = None
+    finished: float | None = None  # the final frame, or when a cancelled run stopped
+    train_seconds: float = 0.0
+    draw_seconds: float = 0.0
+    keywords: dict = field(default_factory=dict, repr=False)  # extension keywords per function
+    work: dict = field(default_factory=dict, repr=False)  # the training step's own state
+
+    @property
+    def seconds(self) -> float | None:
+        return None if self.finished is None else self.finished - self.created
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """An extension keyword that the control of the same name needs in `functions`. Without it
+    the control is disabled at the classic value (`literal`: left out unless the keyword is
+    literally a parameter) and `note` says what to add, "{give}" standing for "give
+    <functions> the keyword <name>=<classic>"."""
+
+    name: str
+    functions: tuple
+    classic: object
+    note: str
+    literal: bool = False
+
+    def supported(self, functions: dict) -> bool:
+        return all(accepts_keyword(functions[f], self.name, self.literal) for f in self.functions)
+
+    def words(self) -> str:
+        names = [f"<code>{name}</code>" for name in self.functions]
+        names = " and ".join([", ".join(names[:-1]), names[-1]] if names[1:] else names)
+        value = f'"{self.classic}"' if isinstance(self.classic, str) else self.classic
+        return self.note.format(give=f"give {names} the keyword <code>{self.name}={value}</code>")
+
+
+def red(text: str) -> str:
+    return f"<span style='color:#b00'>{text}</span>"
+
+
+def _refuse_unknown(owner: str, what: str, given, known) -> None:
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise TypeError(f"{owner}: no {what} named {', '.join(unknown)}; the {what}s are "
+                        f"{', '.join(known)}.")
+
+
+@contextmanager
+def quiet():
+    """No numpy or Python warnings for the learner's numbers (held for one chunk, never across
+    a pause: other cells keep theirs)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
+class Explorer:
+    """Controls, status line, keyword notes and one live figure around the learner's functions.
+
+    A subclass sets NAME, FUNCTIONS, DEFAULTS, COLUMNS, KEYWORDS, SIZE and BOXES and defines
+    `make_controls(values)` -> {setting: control}, `build(frame)`, `start(run)`, `step(run, i)`
+    -> the next i, `end(run)` (the final record, state and message) and `draw(run)`."""
+
+    NAME = "explorer"  # the entry point's name, used in messages
+    FUNCTIONS = COLUMNS = KEYWORDS = BOXES = ()
+    DEFAULTS: dict = {}
+    SIZE = (8.0, 3.0)
+    EXPLODED: float | None = EXPLODED  # a cost this many times the first one halts the run
+    RUN = Run
+
+    def __init__(self, *functions, **values):
+        import ipywidgets as widgets
+
+        self.functions = learner_functions(self.NAME, self.FUNCTIONS, functions, values)
+        _refuse_unknown(self.NAME, "setting", values, self.DEFAULTS)
+        self.supports = {k.name: k.supported(self.functions) for k in self.KEYWORDS}
+        missing = [k for k in self.KEYWORDS if not self.supports[k.name]]
+        values = self.DEFAULTS | values | {k.name: k.classic for k in missing}
+        self.check_settings(values)
+        self.controls = {name: control for name, control in self.make_controls(values).items()
+                         if not any(k.name == name and k.literal for k in missing)}
+        for k in missing:
+            if k.name in self.controls:
+                self.controls[k.name].disabled = True
+        self.fixed = {name: value for name, value in values.items() if name not in self.controls}
+        self.status = widgets.HTML()
+        self.note = widgets.HTML("".join(f"<div style='color:#666;font-size:90%'>{k.words()}."
+                                         "</div>" for k in missing))
+        columns = [widgets.VBox([self.controls[name] for name in column if name in self.controls])
+                   for column in self.COLUMNS]
+        self.view = widgets.VBox([widgets.HBox(columns), self.status, self.note])
+        for control in self.controls.values():
+            control.observe(self._control_changed, names="value")
+        self.runs: deque[Run] = deque(maxlen=50)
+        self.task, self._generation, self._quiet, self._frame_seconds = None, 0, False, 0.05
+        self._lock = threading.Lock()  # callbacks may come from another kernel thread
+        self.frame = Frame(self.SIZE, self.BOXES)
+        self.build(self.frame)
+
+    # -- public ----------------------------------------------------------------------------
+    def show(self):
+        """Displays the controls and trains once, synchronously, so the output holds a figure."""
+        from IPython.display import display
+
+        display(self.view)
+        self.run(sync=True)
+        return self
+
+    def settings(self) -> dict:
+        """The control values, then the fixed settings, under their argument names."""
+        return {name: control.value for name, control in self.controls.items()} | self.fixed
+
+    def set(self, run: bool = True, **values) -> Run | None:
+        """Sets several controls at once (names as in `settings()`), then retrains once."""
+        _refuse_unknown(f"{type(self).__name__}.set", "control", values, self.controls)
+        self._quiet = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._quiet = False
+        return self.run() if run else None
+
+    @property
+    def last_run(self) -> Run | None:
+        return self.runs[-1] if self.runs else None
+
+    def run(self, sync: bool = False) -> Run:
+        """Starts a run with the current settings and cancels any run still going. Inside a
+        running event loop (a kernel) it trains in an asyncio task (`self.task`) and returns at
+        once; with `sync=True` or without a running loop it trains to the end."""
+        with self._lock:
+            self._generation += 1
+            run = self.RUN(self._generation, self.settings())
+        self.runs.append(run)
+        steps, loop = self._steps(run), None
+        if not sync:
+            with suppress(RuntimeError):  # no running loop: not in a kernel
+                loop = asyncio.get_running_loop()
+        if loop is None:
+            for _ in steps:
+                pass
+        else:
+            self.task = loop.create_task(self._drive(steps))
+        return run
+
+    # -- what a subclass may change, and its tools -------------------------------------------
+    def check_settings(self, values: dict) -> None:
+        """Raises, in words, for settings that cannot work (before any control is made)."""
+
+    def progress(self, run: Run) -> str:
+        """The status line while `run` trains."""
+        return (f"iteration {run.iteration} of {run.settings['num_iterations']} &middot; cost "
+                f"{run.costs[-1]:.4f}") if run.costs else ""
+
+    def check(self, run: Run, name: str, contract, *args):
+        """A learner function's first call in a run: words if it raises or breaks `contract`."""
+        result = self.call(run, name, *args)
+        problem = return_problem(name, result, contract)
+        if problem:
+            raise StopRun("failed", problem)
+        return result
+
+    def call(self, run: Run, name: str, *args):
+        """A learner function with the run's extension keywords; words if it raises."""
+        try:
+            return self.functions[name](*args, **run.keywords[name])
+        except Exception as error:  # the learner's code may raise anything
+            raise StopRun("failed", failure_words(self.functions[name], error)) from None
+
+    def record(self, run: Run, i: int, cost, test_cost=None, parameters=None) -> None:
+        """Records the costs at iteration i; a cost that is not finite, or EXPLODED times the
+        first one, halts the run (`run.halt` says how)."""
+        cost = float(np.squeeze(cost))
+        run.iteration = i
+        run.iterations.append(i)
+        run.costs.append(cost)
+        if test_cost is not None:
+            run.test_costs.append(float(np.squeeze(test_cost)))
+        if not math.isfinite(cost):
+            run.halt = f"the cost became {cost} at iteration {i}"
+        elif self.EXPLODED and cost > self.EXPLODED * run.costs[0]:
+            run.halt = f"{divergence([run.costs[0], cost], 1)} by iteration {i}"
+        elif parameters is not None:
+            run.parameters = parameters
+
+    def problem(self, run: Run) -> str:
+        """What went wrong, as the first line of the message, or ""."""
+        return run.message.split("<br>")[0] if run.state in ("failed", "diverged") else ""
+
+    # -- the run loop ------------------------------------------------------------------------
+    def _control_changed(self, _change) -> None:
+        if not self._quiet:
+            self.run()
+
+    async def _drive(self, steps) -> None:
+        """Runs the training generator, letting the event loop in between chunks."""
+        try:
+            await asyncio.sleep(0)  # control changes already queued get in before any work
+            for _ in steps:
+                await asyncio.sleep(0)
+        except Exception as error:  # a bug here must not vanish inside an unawaited task
+            self.status.value = red(f"The {self.NAME} itself failed ({error!r}).")
+
+    def _failed(self, run: Run, error: Exception) -> None:
+        if isinstance(error, StopRun):
+            run.state, run.message = error.state, error.message
+        else:  # a bug of the explorer itself
+            run.state, run.message = "failed", (
+                f"The {self.NAME} itself failed ({type(error).__name__}: {error}). Move a "
+                "control to try again.")
+
+    def _stale(self, run: Run) -> bool:
+        """Whether a newer run started; if so `run` is marked cancelled (and when it stopped)."""
+        if run.generation == self._generation:
+            return False
+        if run.state != "cancelled":
+            run.state, run.finished = "cancelled", time.perf_counter()
+        return True
+
+    def _steps(self, run: Run):
+        """Generator: trains `run` chunk by chunk, pausing between chunks; draws as it goes."""
+        i, last_frame = None, 0.0
+        while run.state == "running" and not self._stale(run):
+            i = self._chunk(run, i)
+            if i is None:
+                yield  # a control change already waiting cancels the final frame too
+                break
+            n, now = run.settings["num_iterations"], time.perf_counter()
+            remaining = run.train_seconds * (n - i) / max(i, 1)
+            gap = max(MIN_REDRAW_SECONDS, REDRAW_FACTOR * self._frame_seconds)
+            if remaining >= FRAME_WORTH * self._frame_seconds and (
+                    run.redraws == 0 or now - last_frame >= gap):
+                self._draw(run)
+                self._say(run)
+                last_frame = time.perf_counter()
+            yield
+        if not self._stale(run):
+            self._draw(run)
+            run.finished = time.perf_counter()
+            self._say(run)
+
+    def _chunk(self, run: Run, i: int | None) -> int | None:
+        """Trains one chunk from iteration i (None: start the run); returns where it got to,
+        or None when the run is over (its state and message then say how it ended)."""
+        began = time.perf_counter()
+        try:
+            with quiet():
+                if i is None:
+                    run.keywords = {name: {k.name: run.settings[k.name] for k in self.KEYWORDS
+                                           if self.supports[k.name] and name in k.functions}
+                                    for name in self.FUNCTIONS}
+                    self.start(run)
+                    i = 0
+                n = run.settings["num_iterations"]
+                tenth = max(1, n // 10)
+                boundary, deadline = (i // tenth + 1) * tenth, began + CHUNK_SECONDS
+                while i < n and run.halt is None:
+                    i = self.step(run, i)
+                    if i >= boundary or time.perf_counter() >= deadline:
+                        break
+                run.iteration = i
+                if i < n and run.halt is None:
+                    return i
+                self.end(run)
+                run.state = "done" if run.state == "running" else run.state
+        except Exception as error:  # StopRun, or a bug: said, never raised
+            self._failed(run, error)
+        finally:
+            run.train_seconds += time.perf_counter() - began
+        return None
+
+    def _draw(self, run: Run) -> None:
+        """Updates the panels for `run` and sends the frame, unless a newer run started."""
+        began = time.perf_counter()
+        with self._lock:
+            if self._stale(run):
+                return
+            try:
+                with quiet():
+                    self.draw(run)
+                self.frame.show()
+            except Exception as error:  # StopRun, or a bug: said, never raised
+                return self._failed(run, error)
+            run.redraws += 1
+            run.first_frame = run.first_frame or time.perf_counter()
+        self._frame_seconds = time.perf_counter() - began
+        run.draw_seconds += self._frame_seconds
+
+    def _say(self, run: Run) -> None:
+        if run.state == "running":
+            if run.costs:
+                self.status.value = f"training&hellip; {self.progress(run)}"
+        elif run.state == "failed":
+            self.status.value = red(run.message)
+        else:
+            self.status.value = f"{run.message} &middot; {run.seconds:.2f} s" + (
+                f"<br><span style='color:#a60'>{run.warning}</span>" if run.warning else "")

@@ -1,0 +1,286 @@
+"""Week 3's depth explorer: vanishing and exploding gradients, on the learner's own functions.
+
+    dx = depth_explorer(initialize_parameters_deep, L_model_forward, compute_cost,
+                        L_model_backward, update_parameters)
+
+It trains `depth` hidden layers of `width` units on a planar data set and draws the boundary,
+the cost, and per layer the spread of the activations A[l] and gradients dW[l] at init (solid)
+and after training (dashed); the status line names what the init scale does to them
+(`depth_diagnosis`): vanishing at the lectures' 0.01, healthy near sqrt(1/width), exploding.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..layer_activations import HIDDEN_ACTIVATIONS
+from ..learner_code import Columns, Parts
+from ..planar import DATASETS
+from .base import Explorer, Keyword, Run, red
+from .controls import choice, log_slider, slider
+from .depth_diagnosis import EXPLODING, VANISHING, dead_layer, diagnose, layer_spreads
+from .frame import TITLE, CostPanel, MapPanel
+from .training import accuracy, divergence, learning_rate_warning, planar_data
+
+FUNCTIONS = ("initialize_parameters_deep", "L_model_forward", "compute_cost",
+             "L_model_backward", "update_parameters")
+GRID = 40  # the decision boundary is evaluated on GRID x GRID points
+AXIS_RANGE = {"A": (1e-2, 1e1), "dW": (1e-4, 1e-1)}  # the least each log axis shows
+POINTS = 100  # about this many costs are recorded per run
+COLORS = {"A": "#2166ac", "dW": "#c0392b"}
+
+
+@dataclass
+class DepthRun(Run):
+    """`spreads["init"]`, `spreads["end"]`: per layer l = 1..L the standard deviation of A[l]
+    ("A") and of dW[l] ("dW"); `weight_change[l-1]`: |W[l] after - before| / |W[l] before|;
+    `diagnosis` of the network at init: "vanishing", "exploding", "dead" or None (healthy)."""
+
+    spreads: dict = field(default_factory=dict)
+    weight_change: list = field(default_factory=list)
+    diagnosis: str | None = None
+
+    @property
+    def final_cost(self) -> float | None:
+        return self.costs[-1] if self.costs else None
+
+    @property
+    def gradient_ratio(self) -> float | None:
+        """Spread of dW[1] over the spread of dW[L] at initialization."""
+        dW = self.spreads.get("init", {}).get("dW")
+        return dW[0] / dW[-1] if dW and dW[-1] else None
+
+
+def _caches_problem(caches, L: int, m: int) -> str | None:
+    """Words for a list of caches that is not L_model_forward's, or None."""
+    if not isinstance(caches, (list, tuple)) or len(caches) != L:
+        count = len(caches) if isinstance(caches, (list, tuple)) else "no list of"
+        return (f"returned {count} caches for {L} layers: append one cache per layer to a "
+                "list, the output layer's too.")
+    try:
+        columns = {np.shape(cache[0][0])[1] for cache in caches}
+    except (TypeError, IndexError, KeyError):
+        columns = None
+    if columns != {m}:
+        return ("returned caches of another layout: each must be <code>((A_prev, W, b), Z)"
+                "</code>, as <code>linear_activation_forward</code> returns it.")
+    return None
+
+
+class DepthExplorer(Explorer):
+    """Controls, status line and one live figure around the learner's week 3 functions."""
+
+    NAME = "depth_explorer"
+    FUNCTIONS = FUNCTIONS
+    DEFAULTS = {"dataset": "flower", "depth": 5, "width": 10, "activation": "relu",
+                "init_scale": 10 ** -0.5, "learning_rate": 0.1, "num_iterations": 400,
+                "noise": 0.2, "m": 300, "test_ratio": 0.2, "seed": 1}
+    COLUMNS = (("dataset", "depth", "width"), ("activation", "init_scale"),
+               ("learning_rate", "num_iterations"))
+    KEYWORDS = (
+        Keyword("activation", ("L_model_forward", "L_model_backward"), "relu",
+                "The activation is fixed to relu: {give} to try tanh, sigmoid and leaky_relu"),
+        Keyword("init_scale", ("initialize_parameters_deep",), 0.01,
+                "The init scale is fixed by your function (the lectures' 0.01): {give} to move "
+                "it"))
+    SIZE = (10.0, 2.9)
+    BOXES = ([0.005, 0.04, 0.19, 0.8], [0.28, 0.17, 0.19, 0.67], [0.54, 0.17, 0.195, 0.67],
+             [0.795, 0.17, 0.195, 0.67])
+    RUN = DepthRun
+
+    def check_settings(self, values):
+        planar_data(values)  # a bad data set name, m, noise or test ratio, in words
+
+    def make_controls(self, v):
+        return {"dataset": choice("data set", DATASETS, v["dataset"]),
+                "depth": slider("hidden layers", v["depth"], 1, 10),
+                "width": slider("units/layer", v["width"], 2, 50),
+                "activation": choice("activation", HIDDEN_ACTIVATIONS, v["activation"]),
+                # steps of 10^0.05 reach both sqrt(1/10) = 10^-0.5 and sqrt(2/10) = 10^-0.35
+                "init_scale": log_slider("init scale", v["init_scale"], -2, 1, 0.05),
+                "learning_rate": log_slider("learning rate", v["learning_rate"], -3, 1),
+                "num_iterations": slider("iterations", v["num_iterations"], 100, 3000, 100)}
+
+    def _effective(self, s: dict) -> dict:
+        """The settings as the diagnosis reads them (init_scale None: fixed by the learner)."""
+        return s | {"init_scale": s["init_scale"] if self.supports["init_scale"] else None}
+
+    # -- training ------------------------------------------------------------------------------
+    def start(self, run):
+        s = run.settings
+        X, Y, _, _ = run.work["data"] = planar_data(s)
+        m, L = X.shape[1], s["depth"] + 1
+        run.every = max(1, s["num_iterations"] // POINTS)
+        keys = dict.fromkeys(f"{kind}{l}" for l in range(1, L + 1) for kind in "Wb")
+        np.random.seed(s["seed"])  # for a learner's initialization that does not seed
+        params = self.check(run, "initialize_parameters_deep", keys,
+                            [X.shape[0]] + [s["width"]] * s["depth"] + [1])
+        AL, caches = self.check(run, "L_model_forward", Parts(
+            "AL, caches", Columns((1, m)), lambda caches: _caches_problem(caches, L, m)),
+            X, params)
+        self.check(run, "compute_cost", float, AL, Y)
+        grads = self.check(run, "L_model_backward", {f"d{key}": None for key in keys}, AL, Y,
+                           caches)
+        copy = {key: np.array(value, copy=True) for key, value in params.items()}
+        self.check(run, "update_parameters", keys, copy, grads, s["learning_rate"])
+        run.spreads["init"] = layer_spreads(AL, caches, grads)
+        run.diagnosis, run.work["sentence"] = diagnose(run.spreads["init"], self._effective(s))
+        run.work["parameters"] = params
+        run.work["initial"] = [np.array(params[f"W{l}"], dtype=float) for l in range(1, L + 1)]
+
+    def step(self, run, i):
+        X, Y, _, _ = run.work["data"]
+        params = run.work["parameters"]
+        AL, caches = self.call(run, "L_model_forward", X, params)
+        if i % run.every == 0:
+            self.record(run, i, self.call(run, "compute_cost", AL, Y), parameters=params)
+            if run.halt:
+                return i
+        grads = self.call(run, "L_model_backward", AL, Y, caches)
+        run.work["parameters"] = self.call(run, "update_parameters", params, grads,
+                                           run.settings["learning_rate"])
+        return i + 1
+
+    def end(self, run):
+        """Final cost, spreads and accuracies (after a halt too: the diagnosis still holds)."""
+        X, Y, X_test, Y_test = run.work["data"]
+        params = run.work["parameters"]
+        AL, caches = self.call(run, "L_model_forward", X, params)
+        if run.halt is None:
+            self.record(run, run.settings["num_iterations"],
+                        self.call(run, "compute_cost", AL, Y), parameters=params)
+        run.spreads["end"] = layer_spreads(AL, caches,
+                                           self.call(run, "L_model_backward", AL, Y, caches))
+        run.train_accuracy = accuracy(AL > 0.5, Y)
+        run.test_accuracy = accuracy(self.call(run, "L_model_forward", X_test, params)[0] > 0.5,
+                                     Y_test)
+        run.weight_change = [float(np.linalg.norm(params[f"W{l}"] - W) / (np.linalg.norm(W) or 1))
+                             for l, W in enumerate(run.work["initial"], start=1)]
+        blew_up = self._blew_up(run)
+        run.state = "diverged" if blew_up else "done"
+        self._words(run, run.work["sentence"], blew_up)
+
+    @staticmethod
+    def _blew_up(run) -> str | None:
+        """Words for a run whose cost became infinite, grew or ended higher, or None."""
+        first, last, lr = run.costs[0], run.costs[-1], run.settings["learning_rate"]
+        grew = run.halt or divergence(run.costs, run.every) or (
+            last > 1.01 * first and f"the cost ended higher than it started ({first:.3g} "
+                                    f"&rarr; {last:.3g})")
+        if run.diagnosis == "exploding":
+            advice = "The init scale is too large, see below."
+        elif len(run.costs) == 1:
+            advice = ("That is before any update, with moderate weights: check compute_cost (a "
+                      "log of 0?) and L_model_forward.")
+        else:
+            advice = f"Learning rate {lr:.3g} is too large: try {lr / 10:.3g}."
+        return f"Training diverged: {grew}. {advice}" if grew else None
+
+    def _words(self, run, sentence: str, blew_up: str | None) -> None:
+        """The message (how the run ended, the diagnosis at init) and the warning (what went
+        wrong on the way) of a trained run."""
+        lr = run.settings["learning_rate"]
+        lines = [red(blew_up) if blew_up else f"Final cost {run.final_cost:.4f} &middot; "
+                 f"accuracy train {run.train_accuracy:.1f}%, test {run.test_accuracy:.1f}%"]
+        if run.diagnosis or not blew_up:
+            lines.append(f"<span style='color:{'#a60' if run.diagnosis else '#262'}'>{sentence}"
+                         "</span>")
+        run.message = "<br>".join(lines)
+        later = ""
+        if not blew_up and max(run.costs) > 2 * run.costs[0]:  # it overshot, then came down
+            later = learning_rate_warning(run.costs, run.iterations, lr)
+        layer = dead_layer(run.spreads["end"]["A"][:-1]) if run.diagnosis != "dead" else None
+        if layer is not None:
+            later += (f" After training, layer {layer} gives the same output for every example "
+                      f"(its relu units died): nothing below it learns any more.")
+            if not blew_up:
+                later += f" Steps this large kill units: try a learning rate of {lr / 10:.3g}."
+        run.warning = later.strip()
+
+    # -- drawing -------------------------------------------------------------------------------
+    def build(self, frame):
+        """The map, the cost and the two spread panels; log axes get plain "1e-5" labels
+        (mathtext labels cost milliseconds each)."""
+        from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+        axes = frame.axes
+        self.map = MapPanel(frame, axes[0], GRID, interpolation="bilinear", line=False)
+        self.costs = CostPanel(frame, axes[1], wrap=32)
+        axes[1].yaxis.set_major_formatter("{x:.2g}")
+        self.spread_axes = {"A": axes[2], "dW": axes[3]}
+        self.spread_lines = {}
+        for key, ax in self.spread_axes.items():
+            what = "activations A" if key == "A" else "gradients dW"
+            ax.set_yscale("log")
+            ax.yaxis.set_major_locator(LogLocator(base=10, numticks=5))
+            ax.yaxis.set_major_formatter(FuncFormatter(
+                lambda value, _: f"1e{round(math.log10(value))}" if value > 0 else ""))
+            ax.yaxis.set_minor_locator(NullLocator())
+            ax.set_xlabel("layer l", labelpad=1)
+            ax.set_title(f"spread of the {what}[l]", **TITLE)
+            for when, style, alpha in (("init", "o-", 1.0), ("end", "s--", 0.55)):
+                self.spread_lines[key, when] = frame.animate(ax.plot(
+                    [], [], style, color=COLORS[key], alpha=alpha, markersize=3.5,
+                    label="at init" if when == "init" else "after training")[0])
+        frame.animate(axes[3].legend(fontsize=7, loc="upper left"))
+        self.gradient_note = frame.animate(axes[3].text(
+            0.5, 0.5, "", transform=axes[3].transAxes, ha="center", va="center", fontsize=7,
+            color="#a60", zorder=5, bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0}))
+
+    def draw(self, run):
+        s = run.settings
+        self.map.show_data(planar_data(s), (("k", 9, 0.3),))
+        probabilities = None if run.parameters is None else self.call(
+            run, "L_model_forward", self.map.grid, run.parameters)[0]
+        title = {"failed": "not trained", "diverged": "training diverged"}.get(run.state) or (
+            "training…" if run.train_accuracy is None else
+            f"train {run.train_accuracy:.0f}%, test {run.test_accuracy:.0f}%")
+        self.map.show(probabilities, f"{s['dataset']}: {title}")
+        self.costs.show(run.iterations, (run.costs,), s["num_iterations"],
+                        f"cost, learning rate {s['learning_rate']:.3g}", self.problem(run))
+        layers = np.arange(1, s["depth"] + 2)
+        for key, ax in self.spread_axes.items():
+            shown = []
+            for when in ("init", "end"):
+                values = np.asarray(run.spreads.get(when, {}).get(key, [np.nan] * layers.size),
+                                    dtype=float)
+                values = np.where(np.isfinite(values) & (values > 0), values, np.nan)
+                self.spread_lines[key, when].set_data(layers, values)
+                shown.append(values)
+            shown = np.concatenate(shown)
+            shown = shown[np.isfinite(shown)]
+            # the axis always spans the healthy range, so tiny values fall visibly below it
+            floor, ceiling = AXIS_RANGE[key]
+            low = min(shown.min(), floor) if shown.size else floor
+            high = max(shown.max(), ceiling) if shown.size else ceiling
+            ax.set_ylim(10 ** math.floor(math.log10(low) - 0.1),
+                        10 ** math.ceil(math.log10(high) + 0.1))
+            ax.set_xlim(0.6, layers.size + 0.4)
+            ax.set_xticks(layers if layers.size <= 6 else layers[::2])
+        self.gradient_note.set_text(self._gradient_note(run))
+
+    @staticmethod
+    def _gradient_note(run) -> str:
+        """The diagnosis in a few words on the gradient panel (static copies have no status)."""
+        if run.diagnosis is None:
+            return ""
+        if run.diagnosis == "dead":
+            return "dead layer: no gradient\nreaches the first layers"
+        dW = np.asarray(run.spreads["init"]["dW"], dtype=float)
+        ratio = run.gradient_ratio
+        if not np.isfinite(dW).all():
+            return f"{run.diagnosis}: gradients\nare nan or infinite"
+        if ratio is not None and not VANISHING <= ratio <= EXPLODING:
+            return f"{run.diagnosis}\ndW[1] / dW[{dW.size}] = {ratio:.0e} at init"
+        if run.diagnosis == "vanishing":
+            return f"vanishing\nevery dW < {dW.max():.0e} at init"
+        return "exploding\nthe activations grow\nlayer after layer"
+
+
+def depth_explorer(*functions, **defaults) -> DepthExplorer:
+    """Shows the depth explorer on the learner's five functions (FUNCTIONS, in that order)
+    and returns it; `defaults` as in DepthExplorer.DEFAULTS."""
+    return DepthExplorer(*functions, **defaults).show()

@@ -1,0 +1,114 @@
+"""Week 3's diagnosis of a deep network at initialization, from the spread of its activations
+and gradients layer by layer: vanishing, exploding, a dead layer, or healthy, in words."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+VANISHING = 0.05  # spread of dW[1] below this fraction of dW[L]'s: vanishing gradients,
+EXPLODING = 20.0  # above this many times dW[L]'s: exploding gradients
+SHRINK = 0.1  # the activations' spread shrinking (or growing) by this factor per hidden layer,
+TOTAL = 0.01  # or by this factor from the first hidden layer to the last: vanishing (exploding)
+
+
+def _spread(value) -> float:
+    try:
+        return float(np.std(np.asarray(value, dtype=float)))
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def layer_spreads(AL, caches, grads) -> dict:
+    """{"A": [std A[1], ..., std A[L]], "dW": [std dW[1], ..., std dW[L]]} from what
+    L_model_forward and L_model_backward returned (caches[l] = ((A[l], W, b), Z))."""
+    L = len(caches)
+    activations = [_spread(caches[l][0][0]) for l in range(1, L)] + [_spread(AL)]
+    return {"A": activations, "dW": [_spread(grads["dW" + str(l)]) for l in range(1, L + 1)]}
+
+
+def _times(ratio: float) -> str:
+    """How a ratio reads before "those of": "0.67 times", "1/45 of", "10<sup>-7</sup> times"."""
+    if not (math.isfinite(ratio) and ratio > 0):
+        return f"{ratio} times"
+    if 0.05 <= ratio <= 20:
+        return f"{ratio:.2g} times"
+    if 1e-3 <= ratio < 0.05:
+        return f"1/{1 / ratio:.0f} of"
+    if 20 < ratio <= 1e3:
+        return f"{ratio:.0f} times"
+    return f"10<sup>{round(math.log10(ratio))}</sup> times"
+
+
+def _fix(settings: dict, larger: bool) -> str:
+    """Advice on the init scale: towards sqrt(1/width) (He's sqrt(2/width) for relu)."""
+    width, scale = settings["width"], settings.get("init_scale")
+    good = math.sqrt((2 if settings["activation"] in ("relu", "leaky_relu") else 1) / width)
+    near = f"sqrt(1/width) = sqrt(1/{width}) &asymp; {math.sqrt(1 / width):.2g}"
+    if settings["activation"] in ("relu", "leaky_relu"):
+        near += f" (or sqrt(2/width) &asymp; {good:.2g}, He's choice for relu)"
+    direction = "larger" if larger else "smaller"
+    if scale is None:
+        return (f"Try a {direction} init scale, near {near}: give initialize_parameters_deep "
+                "the keyword init_scale (see the note below).")
+    if (scale < good / 1.5) if larger else (scale > good * 1.5):
+        return f"Try a {direction} init scale, near {near}."
+    return f"A {direction} init scale or fewer layers help."
+
+
+def dead_layer(hidden) -> int | None:
+    """The first hidden layer whose activations do not vary at all (1-based), or None."""
+    dead = np.flatnonzero(np.asarray(hidden, dtype=float) == 0)
+    return int(dead[0]) + 1 if dead.size else None
+
+
+def diagnose(spreads: dict, settings: dict) -> tuple[str | None, str]:
+    """Judges a network at initialization from its per-layer spreads (`layer_spreads`):
+    returns (kind, a sentence), kind "dead", "exploding", "vanishing" or None (healthy).
+    `settings` needs width, activation and init_scale (None: fixed by the learner's code)."""
+    A, dW = np.asarray(spreads["A"], float), np.asarray(spreads["dW"], float)
+    L, hidden = len(dW), A[:-1]
+    scale = settings.get("init_scale")
+    scale = f"init scale {scale:.3g}" if scale is not None else "your init scale"
+    layer = dead_layer(hidden)
+    if layer is not None:
+        return "dead", (f"Dead layer: the activations of layer {layer} are the same for every "
+                        f"example (with relu: all its units output 0), so no gradient reaches "
+                        f"the layers up to {layer}: they cannot learn. Try another width, "
+                        "leaky_relu or tanh.")
+    finite = bool(np.all(np.isfinite(dW)))
+    growth = hidden[-1] / hidden[0] if hidden.size > 1 else 1.0
+    per_layer = growth ** (1 / (hidden.size - 1)) if hidden.size > 1 else 1.0
+    ratio = dW[0] / dW[-1] if dW[-1] else math.inf
+    gradients = f"the gradients of layer 1 are {_times(ratio)} those of layer {L}"
+    signal = (f"the spread of the activations {{}} about &times;{per_layer:.2g} per layer "
+              f"(layer 1: {hidden[0]:.2g}, layer {L - 1}: {hidden[-1]:.2g})")
+    if not finite or ratio > EXPLODING or per_layer > 1 / SHRINK or growth > 1 / TOTAL:
+        if growth > 10:
+            what = signal.format("grows")
+        elif finite:
+            what = gradients
+        else:
+            what = "the weights are so large that the output saturates"
+        if not finite:
+            what += (", so the output sigmoid gives exactly 0 or 1 and the cost and the "
+                     "gradients become infinite or nan")
+        return "exploding", f"Exploding gradients with {scale}: {what}. {_fix(settings, False)}"
+    if ratio < VANISHING:
+        why = ""
+        if settings["activation"] == "sigmoid":
+            why = (" The slope of sigmoid is at most 1/4, so every sigmoid layer shrinks the "
+                   "gradient on its way back: tanh or relu keep it alive.")
+        return "vanishing", (f"Vanishing gradients with {scale}: {gradients}, so the first "
+                             f"layers barely learn. {_fix(settings, True)}{why}")
+    if per_layer < SHRINK or growth < TOTAL:
+        return "vanishing", (f"Vanishing gradients with {scale}: {signal.format('shrinks')}, "
+                             f"and the gradients shrink with it: every dW is below "
+                             f"{dW.max():.0e}, so no layer learns much. {_fix(settings, True)}")
+    healthy = f"Healthy gradients at init: those of layer 1 are {_times(ratio)} those of layer {L}"
+    if hidden.size == 1:
+        return None, f"{healthy}."
+    return None, (f"{healthy}, and the activations keep their spread through the {hidden.size} "
+                  f"hidden layers ({hidden[0]:.2g} &rarr; {hidden[-1]:.2g}).")
+
