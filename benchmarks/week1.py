@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import math
 import statistics
 
 import numpy as np
 
-from .common import Row, call_times, progress, seconds, timed, timing_row
+from .common import Row, call_times, progress, seconds, timing_row
+from .explorer_latency import latency_rows, moves
 from .notebooks import notebook_rows
 
 NOTEBOOK_TARGET = 20.0  # seconds, whole notebook top to bottom
-SLIDER_TARGET = 0.3  # seconds, one slider update at the default setting
-DEFAULT = (0.005, 1000)  # the explorer's learning rate and iterations in the notebook
-LEARNING_RATES = (1e-4, 1e-3, 0.005, 0.05, 1.0)
-ITERATIONS = (100, 1000, 3000)
+DEFAULT = {"learning_rate": 0.005, "num_iterations": 1000}  # the explorer's, in the notebook
+SLOWEST = {"learning_rate": 1e-4, "num_iterations": 3000}
 
 
-# --- 2. one slider update of the learning-rate explorer ---------------------------------
+# --- 2. slider moves of the learning-rate explorer ---------------------------------------
 
 
 def load_data(factor: int = 1):
@@ -33,56 +30,27 @@ def load_data(factor: int = 1):
     return flatten_images(train_x_orig), train_y, flatten_images(test_x_orig), test_y
 
 
-def slider_moves(explorer, repeat: int) -> list[tuple[tuple[float, int], float]]:
-    """Walks the sliders over LEARNING_RATES x ITERATIONS `repeat` times, one slider move at a
-    time (each redraws synchronously); returns ((learning rate, iterations), seconds) per move.
-    Every sweep passes through the default setting once."""
-    moves = []
-    for _ in range(repeat):
-        for lr in LEARNING_RATES:
-            steps = [(explorer.learning_rate, lr)] + [(explorer.iterations, n) for n in ITERATIONS]
-            for slider, value in steps:
-                if slider.value == value:
-                    continue  # an unchanged value would not redraw
-                before = explorer.figure.updates
-                _, elapsed = timed(setattr, slider, "value", value)
-                assert explorer.figure.updates == before + 1, "the slider move did not redraw"
-                moves.append(((explorer.learning_rate.value, explorer.iterations.value), elapsed))
-    return moves
-
-
 def slider_rows(repeat: int) -> list[Row]:
+    """The explorer on the solution's functions and the notebook's 16x16 thumbnails, called as
+    the notebook does today (model) and with the step functions (chunked, cancellable)."""
     from autograder.solution_code import solution_namespace
     from course_utils.explore import LearningRateExplorer
 
-    progress("slider updates of the learning-rate explorer")
-    model = solution_namespace("week1")["model"]
-    lr, n = DEFAULT
-    explorer = LearningRateExplorer(model, *load_data(factor=4), learning_rate=lr,
-                                    num_iterations=n)
-    # Outside IPython, display() prints the image's repr: keep it off the table.
-    with contextlib.redirect_stdout(io.StringIO()):
-        _, first = timed(explorer.redraw)  # what show() draws first (cold matplotlib)
-        moves = slider_moves(explorer, repeat)
-
-    by_setting: dict[tuple[float, int], list[float]] = {}
-    for setting, elapsed in moves:
-        by_setting.setdefault(setting, []).append(elapsed)
-    slowest = max(by_setting, key=lambda s: statistics.median(by_setting[s]))
-    worst_setting, worst_move = max(moves, key=lambda move: move[1])
-
-    def name(setting):
-        return f"lr {setting[0]:g}, {setting[1]} iterations"
-
-    return [
-        timing_row(f"slider update at the default ({name(DEFAULT)})", by_setting[DEFAULT],
-                   SLIDER_TARGET),
-        timing_row(f"slider update, any setting ({len(by_setting)} settings)",
-                   [elapsed for _, elapsed in moves],
-                   details=f"worst move {seconds(worst_move)} at {name(worst_setting)}; "
-                           f"first draw {seconds(first)}"),
-        timing_row(f"slider update, slowest setting ({name(slowest)})", by_setting[slowest]),
-    ]
+    solution = solution_namespace("week1")
+    data = load_data(factor=4)
+    rows = []
+    for name, functions in (("model", ["model"]), ("steps", ["initialize_with_zeros",
+                                                             "optimize", "predict"])):
+        progress(f"learning-rate explorer with {name}")
+        explorer = LearningRateExplorer(*(solution[f] for f in functions), *data, **DEFAULT)
+        rows += latency_rows(f"week 1 explorer ({', '.join(functions)})", explorer, repeat,
+                             slow={"num_iterations": 3000}, fast={"num_iterations": 1100})
+        slowest = moves(explorer, [SLOWEST] * repeat)
+        rows.append(timing_row(f"week 1 explorer ({name}), slowest setting, to the final frame",
+                               [run.seconds for run in slowest],
+                               details=f"{SLOWEST}; first frame after "
+                                       f"{seconds(slowest[-1].first_frame - slowest[-1].created)}"))
+    return rows
 
 
 # --- 3. loop versus vectorized propagate -------------------------------------------------

@@ -1,17 +1,15 @@
-"""Week 3 (deep network): notebook run time, depth explorer update latency, training speed."""
+"""Week 3 (deep network): notebook run time, depth explorer slider latency, training speed."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import statistics
 
-from .common import Row, progress, seconds, timed, timing_row
+from .common import Row, progress, timed, timing_row
+from .explorer_latency import latency_rows, moves
 from .notebooks import notebook_rows
 
 NOTEBOOK_TARGET = 30.0  # seconds, whole notebook top to bottom
-DEFAULT_TARGET = 0.3  # seconds, retrain and redraw at the explorer's default setting
 SETTINGS = [  # one move each from the default (flower, 5 relu layers of 10, scale 0.316)
     {"init_scale": 0.01},  # vanishing
     {"init_scale": 3.0},  # exploding: stops at iteration 0
@@ -41,35 +39,25 @@ def blas() -> str:
 
 
 def explorer_rows(repeat: int) -> list[Row]:
-    progress("depth explorer: default setting")
-    with contextlib.redirect_stdout(io.StringIO()):  # outside IPython, display() prints
-        dx = reference_explorer()
-        first = dx.run()  # cold matplotlib: fonts, caches
-        defaults = [dx.run() for _ in range(max(repeat, 5))]
-        progress("depth explorer: other settings")
-        default = dx.settings()
-        moves = []
-        for values in SETTINGS:
-            for _ in range(repeat):
-                moves.append((values, dx.set(**values)))
-                dx.set(run=False, **{key: default[key] for key in values})
-    times = [run.seconds for run in defaults]
+    progress("depth explorer: slider moves at the default")
+    dx = reference_explorer()
+    rows = latency_rows("depth explorer", dx, repeat, slow={"num_iterations": 3000},
+                        fast={"num_iterations": 500})
+    rows[1].details += f"; {blas()}"
+    progress("depth explorer: other settings")
+    default = dx.settings()
+    runs = moves(dx, [change for values in SETTINGS for _ in range(repeat)
+                      for change in (values, {key: default[key] for key in values})])[::2]
     by_setting: dict[str, list[float]] = {}
-    for values, run in moves:
-        by_setting.setdefault(str(values), []).append(run.seconds)
+    for k, run in enumerate(runs):
+        by_setting.setdefault(str(SETTINGS[k // repeat]), []).append(run.seconds)
     slowest = max(by_setting, key=lambda key: statistics.median(by_setting[key]))
-    worst_values, worst = max(moves, key=lambda move: move[1].seconds)
-    split = (f"training {seconds(statistics.median(r.train_seconds for r in defaults))}, "
-             f"drawing {seconds(statistics.median(r.draw_seconds for r in defaults))}")
-    return [
-        timing_row("depth explorer retrain + redraw, default setting", times, DEFAULT_TARGET,
-                   f"{split}; {defaults[-1].settings['num_iterations']} iterations; first draw "
-                   f"{seconds(first.seconds)}; {blas()}"),
-        timing_row("depth explorer retrain + redraw, other settings",
-                   [run.seconds for _, run in moves],
-                   details=f"{len(SETTINGS)} settings; worst {seconds(worst.seconds)} at "
-                           f"{worst_values}"),
-        timing_row(f"depth explorer retrain + redraw, slowest setting {slowest}",
+    return rows + [
+        timing_row("depth explorer, other settings, to the first new frame",
+                   [run.first_frame - run.created for run in runs]),
+        timing_row("depth explorer, other settings, to the final frame",
+                   [run.seconds for run in runs], details=f"{len(SETTINGS)} settings"),
+        timing_row(f"depth explorer, slowest setting {slowest}, to the final frame",
                    by_setting[slowest]),
     ]
 
