@@ -57,7 +57,7 @@ MISTAKES = [
     ("initialize_with_zeros", "rank-1 w",
      "def initialize_with_zeros(dim): return np.zeros(dim), 0.0", "rank-1"),
     ("initialize_with_zeros", "int b",
-     "def initialize_with_zeros(dim): return np.zeros((dim, 1)), 0", "b = 0.0"),
+     "def initialize_with_zeros(dim): return np.zeros((dim, 1)), 0", "but it is an int."),
     ("initialize_with_zeros", "int w",
      "def initialize_with_zeros(dim): return np.zeros((dim, 1), dtype=int), 0.0", "floats"),
     ("initialize_with_zeros", "row w",
@@ -94,6 +94,22 @@ MISTAKES += [
      "one number"),
     ("propagate", "dw with sigmoid derivative", propagate_with(dw="np.dot(X, (A * (1 - A)).T) / m"),
      "wrong"),
+    # an exercise's hint keyed "not aligned" answers np.dot's and @'s shape errors alike
+    ("propagate", "np.dot without .T", propagate_with().replace("np.dot(w.T, X)", "np.dot(w, X)"),
+     "w is (n_x, 1) and X is (n_x, m)"),
+    ("propagate", "matmul without .T", propagate_with().replace("np.dot(w.T, X)", "w @ X"),
+     "w is (n_x, 1) and X is (n_x, m)"),
+    ("propagate", "dw matmul without .T", propagate_with(dw="X @ (A - Y) / m"),
+     "dw = np.dot(X, (A - Y).T) / m"),
+    ("propagate", "cost without the (1 - y) term",
+     propagate_with(cost="-np.sum(Y * np.log(A)) / m"),
+     "the (1 - y) log(1 - a) term is missing"),
+    ("propagate", "cost without the y term",
+     propagate_with(cost="-np.sum((1 - Y) * np.log(1 - A)) / m"), "the y log(a) term is missing"),
+    ("propagate", "cost with y log(1 - a)",
+     propagate_with(cost="-np.sum(Y * np.log(A) + Y * np.log(1 - A)) / m"), "(1 - y) log(1 - a)"),
+    ("propagate", "squared-error cost", propagate_with(cost="np.mean((A - Y) ** 2)"),
+     "squared error"),
     ("propagate", "cost (1,1)",
      PROPAGATE.format(cost="-(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m",
                       dw=GOOD_DW, db=GOOD_DB).replace("np.squeeze(np.array(cost))", "cost"),
@@ -135,6 +151,7 @@ MISTAKES += [
      "use the learning_rate argument"),
     ("optimize", "every iteration", optimize_with(record="True"), "i % 100 == 0"),
     ("optimize", "skips iteration 0", optimize_with(record="i % 100 == 99"), "i % 100 == 0"),
+    ("optimize", "never records", optimize_with(record="False"), "hold 1 entry (iteration 0)"),
     ("optimize", "mutates w",
      optimize_with(copy="pass",
                    update=step("w -= learning_rate * dw", "b = b - learning_rate * db")),
@@ -228,3 +245,26 @@ def test_a_check_passes_on_a_function_given_twice():
     """Checks are pure: running one twice gives the same answer (no hidden state)."""
     checks.check_propagate(SOLUTION["propagate"])
     checks.check_propagate(SOLUTION["propagate"])
+
+
+def test_counts_and_articles_are_worded_as_english():
+    """Shared wording: "1 entry", "3 entries", "2 keys", "an int", not "1 entries" or "a int"."""
+    from course_utils.checks.core import article, describe, plural
+
+    assert [plural(1, "entry"), plural(3, "entry"), plural(2, "key"), plural(2, "check")] == [
+        "1 entry", "3 entries", "2 keys", "2 checks"]
+    assert (describe(0), describe(0.5), article("array")) == ("an int", "a float", "an array")
+
+
+def test_a_matrix_product_error_gets_the_same_general_hint_from_np_dot_and_matmul():
+    import numpy as np
+
+    from course_utils.checks.core import MATRIX_PRODUCT_HINT, _exception_hint
+
+    errors = []
+    for product in (np.dot, np.matmul):
+        try:
+            product(np.ones((2, 1)), np.ones((2, 3)))
+        except ValueError as error:
+            errors.append(error)
+    assert [_exception_hint(e, None) for e in errors] == [MATRIX_PRODUCT_HINT] * 2

@@ -16,6 +16,8 @@ import numpy as np
 
 from ..learner_code import failing_callee
 
+MATRIX_PRODUCT_HINT = ("a matrix product (np.dot or @) got shapes that do not fit: (n, k) times "
+                       "(k, m) needs the same k. Print the shapes and check the .T.")
 NOT_IMPLEMENTED_HINT = (
     "replace the line `raise NotImplementedError()` with your code, run that cell, "
     "then run this check again."
@@ -46,7 +48,7 @@ class Check:
         self.count += 1
 
     def done(self, extra: str = "") -> None:
-        print(f"{self.name}: all {self.count} checks passed.{extra}")
+        print(f"{self.name}: all {plural(self.count, 'check')} passed.{extra}")
 
     # -- calling -------------------------------------------------------------------------
     def call(self, fn: Callable, *args, exception_hints: dict | None = None, **kwargs):
@@ -172,7 +174,12 @@ def describe(value: Any) -> str:
         return f"a numpy {type(value).__name__}"
     if value is None:
         return "None (did you forget `return`?)"
-    return f"a {type(value).__name__}"
+    return article(type(value).__name__)
+
+
+def article(word: str) -> str:
+    """The word with "a" or "an" before it: a float, an int."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def layout(value) -> str:
@@ -187,9 +194,12 @@ def layout(value) -> str:
 
 
 def plural(n: int, word: str) -> str:
+    """The count with its noun: 1 entry, 2 entries, 3 keys, 1 check."""
     if n == 1:
         return f"1 {word}"
-    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
+    if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
+        return f"{n} {word[:-1]}ies"
+    return f"{n} {word}es" if word.endswith(("s", "x", "ch", "sh")) else f"{n} {word}s"
 
 
 def show(value: np.ndarray) -> str:
@@ -229,12 +239,18 @@ def value_hint(got: np.ndarray, expected: np.ndarray, m: int | None) -> str | No
 
 
 def _exception_hint(error: Exception, hints: dict | None) -> str | None:
+    """The hint for an error: an exercise's own (a pattern in the message, or the error's type;
+    "not aligned" stands for a matrix product's shape error from np.dot and @ alike), else a
+    general one."""
     text = str(error)
+    product = isinstance(error, ValueError) and (
+        "shapes" in text and "not aligned" in text or "mismatch in its core dimension" in text)
     for pattern, hint in (hints or {}).items():
-        if pattern in text or pattern == type(error).__name__:
+        if pattern in text or pattern == type(error).__name__ or (
+                product and pattern == "not aligned"):
             return hint
-    if isinstance(error, ValueError) and "shapes" in text and "not aligned" in text:
-        return "a matrix product got shapes that do not fit: print the shapes and check the .T."
+    if product:
+        return MATRIX_PRODUCT_HINT
     if isinstance(error, ValueError) and "broadcast" in text:
         return ("two arrays could not be combined element by element: a sum without "
                 "keepdims=True is a common cause.")

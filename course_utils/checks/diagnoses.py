@@ -1,12 +1,12 @@
 """Diagnoses every week uses: the return form, a parameters dict (its keys, its initialization,
-its seeding and its random draws), one gradient-descent step and a list of costs, each checked
-the same way and worded the same way."""
+its seeding and its random draws), one gradient-descent step, the cross-entropy cost and a list
+of costs, each checked the same way and worded the same way."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .core import Check, describe, layout, plural, show
+from .core import Check, _join, describe, layout, plural, show
 
 
 def returns(check: Check, out, names: str, tuple_only: bool = False) -> tuple:
@@ -140,7 +140,7 @@ def costs(check: Check, got, want: list, num_iterations: int, hint: str,
                "start with costs = [].")
     check.true(len(got) == len(want),
                f"with num_iterations={num_iterations}, costs must hold "
-               f"{plural(len(want), 'entry')} (iterations 0, {every}, ...), but it holds "
+               f"{plural(len(want), 'entry')} ({_recorded(len(want), every)}), but it holds "
                f"{len(got)}.",
                f"append the cost when i % {every} == 0, starting at i = 0 (not every iteration).")
     values, want = np.ravel(np.asarray(got, dtype=float)), np.ravel(np.asarray(want, float))
@@ -148,3 +148,60 @@ def costs(check: Check, got, want: list, num_iterations: int, hint: str,
         check.close("costs[0] (the cost of the initial parameters)", values[:1], want[:1],
                     first_hint)
     check.close("costs", values, want, hint)
+
+
+def _recorded(n: int, every: int) -> str:
+    """The iterations whose cost is recorded, in words: iteration 0; iterations 0, 100 and 200."""
+    its = [str(every * k) for k in range(n)]
+    if n <= 1:
+        return "iteration 0"
+    if n <= 3:
+        return f"iterations {', '.join(its[:-1])} and {its[-1]}"
+    return f"iterations 0, {every}, ..., {its[-1]}"
+
+
+CROSS_ENTROPY = "J = -(1/m) sum(y log(a) + (1 - y) log(1 - a))"
+
+
+def cross_entropy_hint(cost, A, Y) -> str | None:
+    """Names a cross-entropy that lost or changed a term, from the value alone: the learner's
+    cost is compared with the one-term and other wrong costs of the case's own A and Y."""
+    A, Y = np.asarray(A, dtype=float), np.asarray(Y, dtype=float)
+    try:
+        got = float(np.squeeze(np.asarray(cost, dtype=float)))
+    except (TypeError, ValueError):
+        return None
+    with np.errstate(all="ignore"):
+        m = Y.shape[-1] if Y.ndim else 1
+        pos, neg = Y * np.log(A), (1 - Y) * np.log(1 - A)
+        right = -np.sum(pos + neg) / m
+        wrong = [
+            (-np.sum(pos) / m, "only the y log(a) term is there: the (1 - y) log(1 - a) term "
+             "is missing. It is the one that counts the examples with y = 0."),
+            (-np.sum(neg) / m, "only the (1 - y) log(1 - a) term is there: the y log(a) term "
+             "is missing. It is the one that counts the examples with y = 1."),
+            (-np.sum(pos + Y * np.log(1 - A)) / m, "the second term multiplies log(1 - a) by "
+             "y; it must be (1 - y) log(1 - a), so that it counts the examples with y = 0."),
+            (-np.sum((1 - Y) * np.log(A) + Y * np.log(1 - A)) / m, "the labels are swapped: "
+             "y goes with log(a) and (1 - y) with log(1 - a)."),
+            (right / np.log(10), "use np.log, the natural logarithm, not np.log10."),
+            (np.sum((A - Y) ** 2) / m, "this is the squared error; logistic regression's cost "
+             "is the cross-entropy."),
+            (np.sum((A - Y) ** 2) / (2 * m), "this is the squared error; logistic regression's "
+             "cost is the cross-entropy."),
+        ]
+    if not np.isfinite(got) or np.isclose(got, right, rtol=1e-6):
+        return None
+    for value, hint in wrong:
+        if np.isfinite(value) and not np.isclose(value, right, rtol=1e-6) and np.isclose(
+                got, value, rtol=1e-6):
+            return f"{hint} {CROSS_ENTROPY}."
+    return None
+
+
+def cross_entropy(check: Check, what: str, cost, want, A, Y, hint: str | None = None) -> None:
+    """The cost matches `want`; a cross-entropy that lost or changed a term (computed from the
+    case's A and Y, the probabilities and labels it was computed from) is named."""
+    __tracebackhide__ = True
+    check.close(what, cost, want, _join(cross_entropy_hint(cost, A, Y), hint),
+                m=np.shape(Y)[-1])

@@ -160,14 +160,21 @@ def _check_grads(check: Check, grads, w, want, m) -> None:
     check.close("grads['db']", grads["db"], want["db"], m=m)
 
 
+PRODUCT_SHAPES = ("a matrix product got shapes that do not fit. w is (n_x, 1) and X is (n_x, m), "
+                  "so z = np.dot(w.T, X) + b (or w.T @ X + b), and "
+                  "dw = np.dot(X, (A - Y).T) / m.")
+
+
 @WEEK.exercise("propagate(w, b, X, Y)", [
     {"w": W_SMALL, "b": 1.5, "X": X_SMALL, "Y": Y_SMALL},
-    {"w": grid(4, 1, 12, 0.5), "b": -0.3, "X": grid(4, 7, 13), "Y": labels(7, 14)}])
+    {"w": grid(4, 1, 12, 0.5), "b": -0.3, "X": grid(4, 7, 13), "Y": labels(7, 14)}],
+    hints={"not aligned": PRODUCT_SHAPES})
 def check_propagate(check, case, out, want):
     grads, cost = diagnoses.returns(check, out, "grads, cost")
     _check_grads(check, grads, case["w"], want[0], case["X"].shape[1])
     check.scalar("cost", cost, "squeeze the cost: cost = np.squeeze(np.array(cost)).")
-    check.close("cost", cost, want[1], m=case["X"].shape[1])
+    A = 1 / (1 + np.exp(-(case["w"].T @ case["X"] + case["b"])))
+    diagnoses.cross_entropy(check, "cost", cost, want[1], A, case["Y"])
 
 
 @WEEK.exercise(
