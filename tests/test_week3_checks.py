@@ -10,7 +10,8 @@ import pytest
 from autograder.solution_code import solution_namespace
 from course_utils import layer_activations
 from course_utils.gradcheck import numerical_gradient, relative_difference
-from tests.helpers import check_suite
+from tests.helpers import check_suite, hidden_tests, released_stubs, run_test_cell
+from tests.helpers import test_cells as graded_cells
 
 SOLUTION = solution_namespace("week3")
 
@@ -201,7 +202,8 @@ MISTAKES = [
     ("initialize_parameters", "wrong seed", INIT_2.format(body="""
     np.random.seed(3)
     W1 = np.random.randn(n_h, n_x) * 0.01
-    W2 = np.random.randn(n_y, n_h) * 0.01"""), "np.random.seed(1) first"),
+    W2 = np.random.randn(n_y, n_h) * 0.01"""),
+     "holds the random numbers of np.random.seed(3), but initialize_parameters uses seed 1"),
     ("initialize_parameters_deep", "seed in the loop", init_deep_with(seed="np.random.seed(3); "),
      "not again inside the loop"),
     ("initialize_parameters_deep", "ignores init_scale", init_deep_with(scale="0.01"),
@@ -218,6 +220,11 @@ MISTAKES = [
     ("initialize_parameters_deep", "transposed draw",
      init_deep_with(draw="np.random.randn(layer_dims[l - 1], layer_dims[l]).T * scale"),
      "transposed"),
+    ("initialize_parameters_deep", "seed 1 instead of 3", init_deep_with().replace(
+        "np.random.seed(3)", "np.random.seed(1)"),
+     "np.random.seed(1), but initialize_parameters_deep uses seed 3"),
+    ("initialize_parameters_deep", "'xavier' not handled", init_deep_with(scale="init_scale"),
+     "init_scale may be the string 'xavier'"),
     ("initialize_parameters_deep", "no seed", """
 def initialize_parameters_deep(layer_dims, *, init_scale=0.01):
     parameters = {}
@@ -231,6 +238,14 @@ def initialize_parameters_deep(layer_dims, *, init_scale=0.01):
 def linear_forward(A, W, b):
     return np.dot(W.T, A) + b, (A, W, b)
 """, "needs no transpose"),
+    ("linear_forward", "W transposed with @", """
+def linear_forward(A, W, b):
+    return W.T @ A + b, (A, W, b)
+""", "needs no transpose"),
+    ("linear_forward", "W * A", """
+def linear_forward(A, W, b):
+    return W * A + b, (A, W, b)
+""", "multiplies entry by entry"),
     ("linear_forward", "A times W", """
 def linear_forward(A, W, b):
     return np.dot(A, W) + b, (A, W, b)
@@ -291,7 +306,12 @@ def compute_cost(AL, Y):
     ("compute_cost", "one term only", """
 def compute_cost(AL, Y):
     return np.squeeze(-np.mean(Y * np.log(AL)))
-""", "both terms"),
+""", "the (1 - y) log(1 - a) term is missing"),
+    ("compute_cost", "row @ row", """
+def compute_cost(AL, Y):
+    m = Y.shape[1]
+    return np.squeeze(-(Y @ np.log(AL) + (1 - Y) @ np.log(1 - AL)) / m)
+""", "a row times a column"),
     ("linear_backward", "W dZ", linear_backward_with(da="np.dot(W, dZ)"),
      "the transpose goes on W"),
     ("linear_backward", "dW missing 1/m", linear_backward_with(dw="np.dot(dZ, A_prev.T)"),
@@ -304,6 +324,8 @@ def compute_cost(AL, Y):
      "transpose"),
     ("linear_backward", "dA_prev divided by m", linear_backward_with(da="np.dot(W.T, dZ) / m"),
      "no 1/m in dA_prev"),
+    ("linear_backward", "dW without the transpose, with @",
+     linear_backward_with(dw="dZ @ A_prev / m"), "exactly one transpose"),
     ("linear_activation_backward", "always relu", la_backward_with(
         dz="relu_backward(dA, activation_cache)"), "is what 'relu' gives"),
     ("linear_activation_backward", "no activation step", la_backward_with(dz="dA"),
@@ -329,7 +351,11 @@ def linear_activation_backward(dA, cache, activation):
      "(here 'tanh')"),
     ("L_model_backward", "relu output", backward_with(last="activation"),
      "layer L is the sigmoid layer"),
-    ("L_model_backward", "dZ instead of dA", backward_with(dal="AL - Y"), "dAL = -("),
+    ("L_model_backward", "dZ instead of dA", backward_with(dal="AL - Y"),
+     "AL - Y is already dZ[L]"),
+    ("L_model_backward", "cache of the layer above", backward_with().replace(
+        "caches[l], activation", "caches[l + 1], activation"),
+     "must belong to the same layer"),
     ("update_parameters", "mutates", UPDATE.format(body="""L = len(params) // 2
     for l in range(1, L + 1):
         params["W" + str(l)] -= learning_rate * grads["dW" + str(l)]
@@ -563,3 +589,50 @@ def test_given_helpers_backward_matches_the_numerical_derivative(name):
     assert relative_difference(backward(dA, cache), numeric) < 1e-6
     assert getattr(layer_activations, name) is forward
     assert getattr(layer_activations, f"{name}_backward") is backward
+
+
+# -- the backward passes are graded on their own ----------------------------------------------
+WRONG_FORWARD = {  # a wrong forward function and cost, each rejected by its own hidden tests
+    "linear_forward": "def linear_forward(A, W, b):\n    return np.dot(W, A), (A, W, b)\n",
+    "linear_activation_forward": LINEAR_ACTIVATION_FORWARD.format(body="""
+    A, activation_cache = relu(Z)
+    return A, (linear_cache, activation_cache)"""),
+    "L_model_forward": forward_with(last="activation"),
+    "compute_cost": "def compute_cost(AL, Y):\n"
+                    "    return np.squeeze(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))\n",
+}
+BACKWARD_NAMES = ["linear_backward", "linear_activation_backward", "L_model_backward"]
+
+
+def _with_wrong_forward() -> dict:
+    namespace = dict(SOLUTION)
+    for source in WRONG_FORWARD.values():
+        exec(source, namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_FORWARD))
+def test_the_wrong_forward_functions_fail_their_own_hidden_tests(name):
+    namespace = {**SOLUTION, name: _with_wrong_forward()[name]}
+    with pytest.raises(AssertionError), np.errstate(all="ignore"):
+        run_test_cell(namespace, hidden_tests(graded_cells("week3")[name]))
+
+
+def test_a_correct_L_model_backward_passes_its_hidden_tests_when_L_model_forward_is_wrong():
+    namespace = dict(SOLUTION)
+    exec(WRONG_FORWARD["L_model_forward"], namespace)
+    run_test_cell(namespace, hidden_tests(graded_cells("week3")["L_model_backward"]))
+
+
+@pytest.mark.parametrize("others", ["wrong", "not implemented"])
+@pytest.mark.parametrize("name", BACKWARD_NAMES)
+def test_backward_hidden_tests_do_not_use_the_forward_functions(name, others):
+    """Numerical gradients of a loss the hidden test writes itself, on caches it builds itself:
+    a correct backward pass keeps its points whatever the learner's forward functions and cost
+    do, wrong or unfinished."""
+    if others == "wrong":
+        namespace = _with_wrong_forward()
+    else:
+        stubs = released_stubs("week3")
+        namespace = {**SOLUTION, **{k: stubs[k] for k in WRONG_FORWARD}}
+    run_test_cell(namespace, hidden_tests(graded_cells("week3")[name]))

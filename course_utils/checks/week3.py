@@ -72,6 +72,7 @@ P_FORWARD = _deep_parameters([4, 3, 2, 1], 322)
 X_MODEL = grid(3, 10, 381)
 Y_MODEL = (X_MODEL[0:1] + X_MODEL[1:2] * X_MODEL[2:3] > 0).astype(float)
 MODEL = {"X": X_MODEL, "Y": Y_MODEL}
+SEEDS_TRIED = range(11)  # a wrong seed among these is named: np.random.seed(k) for small k
 
 
 # -- shared pieces --------------------------------------------------------------------------
@@ -130,6 +131,26 @@ def _same_as(value, case, part: int) -> str | None:
 
 
 # -- initialization -------------------------------------------------------------------------
+def _check_seed_number(check: Check, name: str, params: dict, want: dict, scales: list[float],
+                       seed: int, hint: str) -> None:
+    """Names the seed a function used when its weights, divided by their scales, are the draws
+    of np.random.seed(k) for another small k (week 2's nn_model used 3; here
+    initialize_parameters uses 1 and initialize_parameters_deep 3)."""
+    __tracebackhide__ = True
+    sizes = [np.size(want[f"W{l}"]) for l in range(1, len(scales) + 1)]
+    for l, (scale, size) in enumerate(zip(scales, sizes), start=1):
+        got = np.asarray(params[f"W{l}"], dtype=float)
+        if got.shape != np.shape(want[f"W{l}"]) or np.allclose(got, want[f"W{l}"]):
+            continue
+        for k in SEEDS_TRIED:
+            start = sum(sizes[:l - 1])
+            stream = np.random.RandomState(k).randn(start + size)[start:]
+            if k != seed and np.allclose(got.ravel() / scale, stream):
+                check.fail(f"parameters['W{l}'] holds the random numbers of np.random.seed({k}), "
+                           f"but {name} uses seed {seed}.", hint)
+    check.ok()
+
+
 @WEEK.exercise("initialize_parameters(n_x, n_h, n_y)",
                [{"n_x": 3, "n_h": 4, "n_y": 1}, {"n_x": 4, "n_h": 3, "n_y": 2}], seed=OUTER_SEED)
 def check_initialize_parameters(check, case, params, want):
@@ -141,6 +162,10 @@ def check_initialize_parameters(check, case, params, want):
                                  " (n_x={}, n_h={}, n_y={})".format(*dims))
     diagnoses.seeds_itself(check, case, params, 1)
     diagnoses.draws(check, params, want, [0.01, 0.01], 1, order_hint)
+    _check_seed_number(check, "initialize_parameters", params, want, [0.01, 0.01], 1,
+                       "call np.random.seed(1) first. In week 2, nn_model set the seed (3) for "
+                       "its initialize_parameters; here each initialization seeds itself: "
+                       "initialize_parameters with 1, initialize_parameters_deep with 3.")
     diagnoses.parameters(check, "parameters", params, want, order_hint)
 
 
@@ -157,7 +182,10 @@ def _scale_hint(init_scale, dims: list[int]) -> str:
     {"layer_dims": [3, 4, 1]}, {"layer_dims": [5, 4, 3, 1]},
     {"layer_dims": [4, 3, 2, 1], "init_scale": 0.5},
     {"layer_dims": [3, 4, 3, 1], "init_scale": "xavier"},
-    {"layer_dims": [2, 1], "init_scale": 1}], seed=OUTER_SEED)
+    {"layer_dims": [2, 1], "init_scale": 1}], seed=OUTER_SEED,
+    hints={"dtype('<U": "init_scale may be the string 'xavier': then layer l uses scale = "
+                        "np.sqrt(1 / layer_dims[l - 1]); otherwise scale = init_scale. Multiply "
+                        "by scale, not by init_scale itself."})
 def check_initialize_parameters_deep(check, case, params, want):
     dims, init_scale = case["layer_dims"], case.given("init_scale")
     L, context = len(dims) - 1, f" (layer_dims={dims}, init_scale={init_scale!r})"
@@ -174,6 +202,9 @@ def check_initialize_parameters_deep(check, case, params, want):
     scales = [np.sqrt(1 / dims[l - 1]) if init_scale == "xavier" else init_scale
               for l in range(1, L + 1)]
     diagnoses.draws(check, params, want, scales, 3, _scale_hint(init_scale, dims))
+    _check_seed_number(check, "initialize_parameters_deep", params, want, scales, 3,
+                       "keep the given first line np.random.seed(3) and seed nothing else: "
+                       "seed 1 belongs to initialize_parameters.")
     diagnoses.parameters(check, "parameters", params, want,
                          "call np.random.seed(3) once, then for l = 1 .. L in order draw "
                          "W = np.random.randn(layer_dims[l], layer_dims[l-1]) * scale. "
@@ -185,7 +216,11 @@ def check_initialize_parameters_deep(check, case, params, want):
     {"A": grid(3, 2, 301), "W": grid(1, 3, 302), "b": grid(1, 1, 303)},
     {"A": grid(3, 4, 304), "W": grid(3, 3, 305), "b": grid(3, 1, 306)}],
     hints={"not aligned": "Z = np.dot(W, A) + b: W (n[l], n[l-1]) times A (n[l-1], m) gives "
-                          "(n[l], m); W comes first and needs no transpose."})
+                          "(n[l], m); W comes first and needs no transpose.",
+           "broadcast": "two arrays of shapes that do not fit were combined entry by entry: "
+                        "W * A multiplies entry by entry, whereas Z = np.dot(W, A) + b (or "
+                        "W @ A + b) is a matrix product; b (n[l], 1) is added as it is, "
+                        "without a transpose."})
 def check_linear_forward(check, case, out, want):
     Z, cache = diagnoses.returns(check, out, "Z, cache")
     W, A = case["W"].shape, case["A"].shape
@@ -257,12 +292,17 @@ def check_L_model_forward(check, case, out, want):
 # -- cost -----------------------------------------------------------------------------------
 @WEEK.exercise("compute_cost(AL, Y)", [
     {"AL": np.array([[0.8, 0.9, 0.4]]), "Y": np.array([[1.0, 1.0, 0.0]])},
-    {"AL": np.abs(grid(1, 9, 341)) % 0.98 + 0.01, "Y": labels(9, 342)}])
+    {"AL": np.abs(grid(1, 9, 341)) % 0.98 + 0.01, "Y": labels(9, 342)}],
+    hints={"not aligned": "Y and AL are both rows (1, m): np.dot(Y, np.log(AL).T) (a row times "
+                          "a column) gives the (1, 1) sum, or sum Y * np.log(AL) entry by "
+                          "entry."})
 def check_compute_cost(check, case, cost, want):
     check.scalar("cost", cost, "np.dot gives a (1, 1) array: turn it into a single number with "
                                "cost = np.squeeze(cost).")
-    check.close("cost", cost, want, m=case["Y"].shape[1],
-                hint="J = -(1/m) * sum(Y * log(AL) + (1 - Y) * log(1 - AL)), both terms.")
+    AL, Y = case["AL"], case["Y"]
+    check.close("cost", cost, want, diagnoses.cross_entropy_hint(cost, AL, Y)
+                or "J = -(1/m) * sum(Y * log(AL) + (1 - Y) * log(1 - AL)), both terms.",
+                m=Y.shape[1])
 
 
 # -- backward -------------------------------------------------------------------------------
@@ -320,11 +360,35 @@ def check_linear_activation_backward(check, case, out, want):
                 hint="dA_prev = W^T dZ, from linear_backward.")
 
 
+PAIRING_HINT = ("each layer's dA and cache must belong to the same layer: caches[l - 1] belongs "
+                "to layer l, so hidden layer l = L-1 .. 1 uses linear_activation_backward("
+                "grads['dA' + str(l)], caches[l - 1], activation).")
+
+
+def _check_dAL_slope_twice(check: Check, grads: dict, want: dict, case, L: int,
+                           label: str) -> None:
+    """Starting from dAL = AL - Y (which is dZ[L] already) multiplies by the sigmoid's slope
+    AL (1 - AL) twice: then dA[L-1] = W[L]^T dZ[L] is the expected one times AL (1 - AL),
+    column by column."""
+    __tracebackhide__ = True
+    key, AL = f"dA{L - 1}", np.asarray(case["AL"], dtype=float)
+    got, ref = np.asarray(grads[key], dtype=float), np.asarray(want[key])
+    if got.shape == ref.shape and not np.allclose(got, ref) and np.allclose(
+            got, ref * AL * (1 - AL)):
+        check.fail(f"grads['{key}'] {label} is the expected one times AL * (1 - AL), the "
+                   "sigmoid's slope: it was applied twice.",
+                   "AL - Y is already dZ[L] = dA[L] * sigma'(Z[L]), not dA[L], and "
+                   "linear_activation_backward(..., 'sigmoid') multiplies by sigma'(Z[L]) "
+                   "itself. Start from dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL)).")
+    check.ok()
+
+
 @WEEK.exercise("L_model_backward(AL, Y, caches, *, activation='relu')", [
     _backward_case([3, 1], 400), _backward_case([3, 4, 1], 410),
     _backward_case([4, 3, 2, 1], 420),
     *(_backward_case([4, 3, 2, 1], 420, a) for a in ACTIVATION_NAMES[1:]),
-    _backward_case([3, 4, 3, 2, 1], 440)])
+    _backward_case([3, 4, 3, 2, 1], 440)],
+    hints=dict.fromkeys(("broadcast", "not aligned"), PAIRING_HINT))
 def check_L_model_backward(check, case, grads, want):
     name, m, L = case.given("activation"), case["AL"].shape[1], len(case["caches"])
     label = f"({plural(L, 'layer')}, activation={name!r})"
@@ -333,6 +397,7 @@ def check_L_model_backward(check, case, grads, want):
     check.keys(f"grads {label}", grads, keys,
                "layer l stores grads['dA' + str(l - 1)], grads['dW' + str(l)] and "
                f"grads['db' + str(l)], so for L = {L} the keys are {', '.join(keys)}.")
+    _check_dAL_slope_twice(check, grads, want, case, L, label)
     for l in range(L, 0, -1):
         if l == L:
             hint = ("layer L is the sigmoid layer: start from dAL = -(np.divide(Y, AL) - "
