@@ -3,7 +3,12 @@ and accept other correct implementations (another formula, a loop, `@` instead o
 
 from __future__ import annotations
 
+import textwrap
+
+import pytest
+
 from autograder.solution_code import solution_namespace
+from course_utils.checks import CheckFailed
 from course_utils.checks import week1 as checks
 from tests.helpers import check_suite
 
@@ -28,7 +33,11 @@ MISTAKES = [
     ("sigmoid_derivative", "1 + s",
      "def sigmoid_derivative(x):\n    s = sigmoid(x)\n    return s * (1 + s)", "wrong"),
     ("image2vector", "rank-1", "def image2vector(image): return image.reshape(-1)", "rank-1"),
-    ("image2vector", "row", "def image2vector(image): return image.reshape(1, -1)", "(a*b*c, 1)"),
+    ("image2vector", "row", "def image2vector(image): return image.reshape(1, -1)",
+     "this is a row of 18 where a column of 18 is expected"),
+    ("image2vector", "one value short",
+     "def image2vector(image): return image.reshape(-1, 1)[:-1]",
+     "a column of 17 where a column of 18 is expected"),
     ("image2vector", "transposed first", "def image2vector(image): return image.T.reshape(-1, 1)",
      "C) order"),
     ("image2vector", "fortran", "def image2vector(image): return image.reshape(-1, 1, order='F')",
@@ -38,7 +47,10 @@ MISTAKES = [
     ("normalize_rows", "no keepdims",
      "def normalize_rows(x): return x / np.linalg.norm(x, axis=1)", "keepdims"),
     ("normalize_rows", "whole matrix", "def normalize_rows(x): return x / np.linalg.norm(x)",
-     "wrong"),
+     "every row was divided by the same number"),
+    ("normalize_rows", "no square root",
+     "def normalize_rows(x): return x / np.sum(x ** 2, axis=1, keepdims=True)",
+     "the square root of its sum of squares"),
     ("normalize_rows", "in place",
      "def normalize_rows(x):\n    x /= np.linalg.norm(x, axis=1, keepdims=True)\n    return x",
      "changed its input"),
@@ -61,7 +73,8 @@ MISTAKES = [
     ("initialize_with_zeros", "int w",
      "def initialize_with_zeros(dim): return np.zeros((dim, 1), dtype=int), 0.0", "floats"),
     ("initialize_with_zeros", "row w",
-     "def initialize_with_zeros(dim): return np.zeros((1, dim)), 0.0", "column vector"),
+     "def initialize_with_zeros(dim): return np.zeros((1, dim)), 0.0",
+     "this is a row of 2 where a column of 2 is expected"),
 ]
 
 PROPAGATE = """
@@ -110,6 +123,8 @@ MISTAKES += [
      propagate_with(cost="-np.sum(Y * np.log(A) + Y * np.log(1 - A)) / m"), "(1 - y) log(1 - a)"),
     ("propagate", "squared-error cost", propagate_with(cost="np.mean((A - Y) ** 2)"),
      "squared error"),
+    ("propagate", "w * X", propagate_with().replace("np.dot(w.T, X)", "w * X"),
+     "w * X multiplies entry by entry"),
     ("propagate", "cost (1,1)",
      PROPAGATE.format(cost="-(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m",
                       dw=GOOD_DW, db=GOOD_DB).replace("np.squeeze(np.array(cost))", "cost"),
@@ -158,6 +173,9 @@ MISTAKES += [
      "changed its input `w`"),
     ("optimize", "no b update", optimize_with(update="w = w - learning_rate * dw"),
      "never changed"),
+    ("optimize", "rank-1 dw",
+     optimize_with(update=step("w = w - learning_rate * dw.ravel()", "b = b - learning_rate * db")),
+     "is what broadcasting makes of a column and a row, or of a column and a rank-1 array"),
     ("predict", "probabilities",
      "def predict(w, b, X): return sigmoid(np.dot(w.T, X) + b)", "0 or 1"),
     ("predict", ">= threshold",
@@ -192,6 +210,24 @@ MISTAKES += [
     ("model", "predicts test on train", model_with(test_x="X_train"), "X_test"),
     ("model", "wrong dim", model_with(dim="X_train.shape[1]"), "raised ValueError"),
     ("model", "missing key", model_with().replace('"b": b,', ""), "missing the key"),
+    ("model", "rank-1 w from initialize_with_zeros",
+     "def initialize_with_zeros(dim): return np.zeros(dim), 0.0\n" + model_with(),
+     "a rank-1 w, shape (4,), minus the column learning_rate * dw, (4, 1), broadcasts"),
+]
+
+# Advice a message must not give for these mistakes (it would send the learner elsewhere).
+NOT_SAID = [
+    ("initialize_with_zeros", "rank-1 w", "keepdims"),
+    ("image2vector", "rank-1", "keepdims"),
+    ("image2vector", "row", "order of the factors"),
+    ("image2vector", "one value short", "np.dot"),
+    ("initialize_with_zeros", "row w", "order of the factors"),
+    ("model", "predicts test on train", "np.dot"),
+    ("model", "rank-1 w from initialize_with_zeros", "make its check pass first"),
+    ("normalize_rows", "no square root", "keepdims the norms"),
+    ("normalize_rows", "whole matrix", "keepdims the norms"),
+    ("propagate", "w * X", "transpose belongs on (A - Y)"),
+    ("optimize", "rank-1 dw", "learning_rate argument"),
 ]
 
 # Correct implementations that differ from the solution: every one must pass.
@@ -239,6 +275,17 @@ def predict(w, b, X):
 
 
 globals().update(check_suite("week1", MISTAKES, ALTERNATIVES))
+
+
+@pytest.mark.parametrize(("name", "mistake", "phrase"), NOT_SAID,
+                         ids=[f"{n}-{m}" for n, m, _ in NOT_SAID])
+def test_a_hint_does_not_send_the_learner_to_the_wrong_place(name, mistake, phrase):
+    source = next(m[2] for m in MISTAKES if m[:2] == (name, mistake))
+    namespace = dict(SOLUTION)
+    exec(textwrap.dedent(source), namespace)
+    with pytest.raises(CheckFailed) as failure:
+        checks.CHECKS[name](namespace[name])
+    assert phrase not in str(failure.value), str(failure.value)
 
 
 def test_a_check_passes_on_a_function_given_twice():

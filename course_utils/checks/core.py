@@ -24,6 +24,11 @@ NOT_IMPLEMENTED_HINT = (
 )
 
 
+class Upstream(str):
+    """An exercise's hint for an error whose cause lies before the function it surfaced in
+    (a broken value passed on to a correct helper): it replaces the advice to fix that helper."""
+
+
 class CheckFailed(AssertionError):
     """A learner's function broke its contract; the message says how and what to try."""
 
@@ -72,9 +77,10 @@ class Check:
         except CheckFailed:
             raise
         except Exception as error:  # the learner's code may raise anything
-            inner = failing_callee(fn, error)
-            hint = _join(f"the error comes from {inner}, which {self.name} calls: make its check "
-                         "pass first." if inner else None, _exception_hint(error, exception_hints))
+            inner, hint = failing_callee(fn, error), _exception_hint(error, exception_hints)
+            if inner and not isinstance(hint, Upstream):
+                hint = _join(f"the error comes from {inner}, which {self.name} calls: make its "
+                             "check pass first.", hint)
             self.fail(f"raised {type(error).__name__}: {error}", hint)
         self._check_not_mutated(fn, args, kwargs, given_args, given_kwargs)
         self.ok()
@@ -207,14 +213,31 @@ def show(value: np.ndarray) -> str:
                            separator=", ").replace("\n", "\n            ")
 
 
+def _vector(shape: tuple) -> str:
+    """A 2-d vector's shape in words: a row of 5, a column of 3."""
+    return f"a row of {shape[1]}" if shape[0] == 1 else f"a column of {shape[0]}"
+
+
 def shape_hint(got: tuple, expected: tuple) -> str | None:
-    if got == expected[::-1] and len(got) == 2:
+    """Names a wrong shape from the shapes alone; a check adds the advice for its function."""
+    vectors = len(got) == 2 and len(expected) == 2 and 1 in got and 1 in expected
+    if got == expected[::-1] and len(got) == 2 and got != expected:
+        if vectors:
+            return (f"this is {_vector(got)} where {_vector(expected)} is expected: create or "
+                    f"reshape it as {expected}, or, if it comes from a product, check which "
+                    "factor carries the .T.")
         return "the result is transposed: check which factor of the product carries the .T."
     if len(got) == 1 and len(expected) == 2 and got[0] in expected:
-        return (f"this is a rank-1 array. Keep two dimensions: reshape it to {expected} or "
-                "pass keepdims=True to np.sum.")
-    if len(got) == 2 and len(expected) == 2 and 1 in got and 1 in expected:
-        return "check the order of the factors in np.dot and where the transpose goes."
+        return (f"this is a rank-1 array, shape {got}: neither a row nor a column. Keep two "
+                f"dimensions, shape {expected}.")
+    if (len(got) == 2 and got[0] == got[1] > 1 and len(expected) == 2 and 1 in expected
+            and got[0] in expected):
+        return (f"a {got} matrix where a vector {expected} is expected is what broadcasting "
+                "makes of a column and a row, or of a column and a rank-1 array (for "
+                f"example {(got[0], 1)} - {(got[0],)}): keep every vector two-dimensional, "
+                "with no .ravel(), [0] or np.squeeze.")
+    if vectors:
+        return f"this is {_vector(got)} where {_vector(expected)} is expected."
     if got == () and expected != ():
         return "you returned a single number where an array was expected."
     if expected == () and got != ():

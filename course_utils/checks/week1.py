@@ -11,7 +11,7 @@ import numpy as np
 
 from . import diagnoses
 from .cases import grid, labels
-from .core import Check
+from .core import Check, Upstream
 from .exercise import Week
 
 WEEK = Week("week1")
@@ -67,8 +67,7 @@ def check_image2vector(check, case, v, want):
     a, b, c = case["image"].shape
     check.is_array("image2vector(image)", v)
     check.shape(f"image2vector of an image of shape {(a, b, c)}", v, (a * b * c, 1),
-                f"reshape to (a*b*c, 1) = ({a * b * c}, 1): a column vector, not a rank-1 "
-                "array or a row.")
+                f"image.reshape(a * b * c, 1) gives the column ({a * b * c}, 1).")
     check.close(f"image2vector of an image of shape {(a, b, c)}", v, want,
                 "use image.reshape(a * b * c, 1) without transposing first, so the values "
                 "keep numpy's default (C) order.")
@@ -85,9 +84,21 @@ def check_normalize_rows(check, case, out, want):
             np.linalg.norm(got, axis=1), 1):
         check.fail("every column has length 1, but every ROW should.",
                    "compute the norm with axis=1 (across each row), keepdims=True.")
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    slips = [(x / norms ** 2, "each row was divided by its sum of squares, not by its length.",
+              "a row's length is the square root of its sum of squares: "
+              "np.linalg.norm(x, axis=1, keepdims=True)."),
+             (x / np.linalg.norm(x), "every row was divided by the same number, the length of "
+              "the whole matrix.", "pass axis=1 (and keepdims=True) for one norm per row.")]
+    if x.shape[0] == x.shape[1]:  # only a square x lets rank-1 norms broadcast
+        slips.append((x / norms.T, "each column was divided by the norm of a row: the norms "
+                      "broadcast along the wrong axis.", "keep them a column with "
+                      "keepdims=True: np.linalg.norm(x, axis=1, keepdims=True)."))
+    for wrong, message, hint in slips:
+        if not np.allclose(wrong, want) and np.allclose(got, wrong):
+            check.fail(message, hint)
     check.close(f"normalize_rows of a {x.shape} matrix", out, want,
-                "x_normalized = x / np.linalg.norm(x, axis=1, keepdims=True): without "
-                "keepdims the norms broadcast along the wrong axis.")
+                "x_normalized = x / np.linalg.norm(x, axis=1, keepdims=True).")
 
 
 @WEEK.exercise("softmax(x)", [
@@ -151,13 +162,18 @@ def check_initialize_with_zeros(check, case, out, _):
 def _check_grads(check: Check, grads, w, want, m) -> None:
     __tracebackhide__ = True
     check.keys("grads", grads, ["dw", "db"])
+    square = np.shape(grads["dw"]) == (w.shape[0],) * 2
     check.shape("grads['dw']", grads["dw"], w.shape,
-                f"dw must have the shape of w, {w.shape}. In dw = (1/m) X (A - Y)^T the "
-                "transpose belongs on (A - Y).")
+                None if square else f"dw must have the shape of w, {w.shape}. In "
+                "dw = (1/m) X (A - Y)^T the transpose belongs on (A - Y).")
     check.close("grads['dw']", grads["dw"], want["dw"], m=m)
     check.scalar("grads['db']", grads["db"],
                  "db = (1/m) * np.sum(A - Y) is one number; do not use keepdims here.")
     check.close("grads['db']", grads["db"], want["db"], m=m)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-z))
 
 
 PRODUCT_SHAPES = ("a matrix product got shapes that do not fit. w is (n_x, 1) and X is (n_x, m), "
@@ -171,10 +187,18 @@ PRODUCT_SHAPES = ("a matrix product got shapes that do not fit. w is (n_x, 1) an
     hints={"not aligned": PRODUCT_SHAPES})
 def check_propagate(check, case, out, want):
     grads, cost = diagnoses.returns(check, out, "grads, cost")
-    _check_grads(check, grads, case["w"], want[0], case["X"].shape[1])
+    w, b, X, Y = case["w"], case["b"], case["X"], case["Y"]
+    n, m = X.shape
+    if isinstance(grads, dict) and np.shape(grads.get("dw")) == (n, n):
+        entrywise = X @ (_sigmoid(w * X + b) - Y).T / m  # A from w * X: (n_x, m)
+        check.true(not np.allclose(np.asarray(grads["dw"], dtype=float), entrywise),
+                   f"grads['dw'] has shape {(n, n)}, because A came out {(n, m)} instead of "
+                   f"(1, m) = {(1, m)}.",
+                   "w * X multiplies entry by entry and sums nothing; the sum over the features "
+                   "is the matrix product: z = np.dot(w.T, X) + b (or w.T @ X + b).")
+    _check_grads(check, grads, w, want[0], m)
     check.scalar("cost", cost, "squeeze the cost: cost = np.squeeze(np.array(cost)).")
-    A = 1 / (1 + np.exp(-(case["w"].T @ case["X"] + case["b"])))
-    diagnoses.cross_entropy(check, "cost", cost, want[1], A, case["Y"])
+    diagnoses.cross_entropy(check, "cost", cost, want[1], _sigmoid(w.T @ X + b), Y)
 
 
 @WEEK.exercise(
@@ -189,6 +213,8 @@ def check_optimize(check, case, out, want):
     params, grads, costs = diagnoses.returns(check, out, "params, grads, costs")
     want_params, want_grads, want_costs = want
     check.keys("params", params, ["w", "b"])
+    check.shape("params['w']", params["w"], case["w"].shape,
+                f"w keeps the shape of the w it was given, {case['w'].shape}.")
     if case["num_iterations"] == 1:
         diagnoses.step(check, "after one iteration, params", params, case, want_params,
                        case["learning_rate"], ["w"])
@@ -231,17 +257,27 @@ def check_predict(check, case, pred, want):
     check.close("predictions", pred, want)
 
 
+N_MODEL = X_TRAIN.shape[0]
+SQUARE_W = (f"w reached predict as a {(N_MODEL, N_MODEL)} matrix ({N_MODEL * N_MODEL} entries): "
+            f"a rank-1 w, shape {(N_MODEL,)}, minus the column learning_rate * dw, "
+            f"{(N_MODEL, 1)}, broadcasts to {(N_MODEL, N_MODEL)}. initialize_with_zeros must "
+            "return w as a column, np.zeros((dim, 1)): run its check.")
+
+
 @WEEK.exercise("model(X_train, Y_train, X_test, Y_test, num_iterations=2000, "
                "learning_rate=0.5, print_cost=False)",
                [{"X_train": X_TRAIN, "Y_train": Y_TRAIN, "X_test": X_TEST, "Y_test": Y_TEST,
-                 "num_iterations": 250, "learning_rate": 0.05}])
+                 "num_iterations": 250, "learning_rate": 0.05}],
+               hints={f"array of size {N_MODEL * N_MODEL} into shape ({N_MODEL},1)":
+                      Upstream(SQUARE_W)})
 def check_model(check, case, d, want):
     check.keys("the returned dict", d, ["costs", "Y_prediction_test", "Y_prediction_train", "w",
                                         "b", "learning_rate", "num_iterations"])
     check.true(d["learning_rate"] == case["learning_rate"]
                and d["num_iterations"] == case["num_iterations"],
                "the dict must record the learning_rate and num_iterations it was given.")
-    check.shape("w", d["w"], (case["X_train"].shape[0], 1),
+    n = case["X_train"].shape[0]
+    check.shape("w", d["w"], (n, 1), None if np.shape(d["w"]) == (n, n) else
                 "initialize w with X_train.shape[0] rows.")
     check.shape("Y_prediction_train", d["Y_prediction_train"], case["Y_train"].shape)
     check.shape("Y_prediction_test", d["Y_prediction_test"], case["Y_test"].shape,
