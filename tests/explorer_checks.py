@@ -10,8 +10,6 @@ import numpy as np
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from course_utils.widgets.frame import CLASS_COLORS
-
 
 def pixels(frame) -> np.ndarray:
     """The frame as sent (PNG bytes decoded), RGB floats in [0, 1], row 0 at the top."""
@@ -25,19 +23,20 @@ def pixel_positions(ax, X) -> tuple[np.ndarray, np.ndarray]:
     return np.round(height - y).astype(int), np.round(x).astype(int)
 
 
-def drawn_in_class_colours(frame, ax, X, Y) -> float:
-    """The fraction of the points X (2, m) whose centre pixel in the rendered frame has the
-    colour of its class (Y), within a little antialiasing (the map under them is paler)."""
-    image = pixels(frame)
-    rows, cols = pixel_positions(ax, X)
-    expected = np.array([to_rgb(CLASS_COLORS[int(label > 0.5)]) for label in np.ravel(Y)])
+def drawn_in_class_colours(panel, X, Y) -> float:
+    """The fraction of the points X (2, m) whose centre pixel in the rendered frame of a map
+    panel has the colour of its class (Y), within a little antialiasing (the map is paler)."""
+    image = pixels(panel.frame)
+    rows, cols = pixel_positions(panel.ax, X)
+    expected = np.array([to_rgb(panel.colors[int(label > 0.5)]) for label in np.ravel(Y)])
     return float(np.mean(np.abs(image[rows, cols] - expected).max(axis=1) < 0.1))
 
 
-def assert_points_drawn(scatter, X, Y) -> None:
-    """A scatter artist holds exactly the points X (2, m), coloured by their labels Y."""
+def assert_points_drawn(panel, index, X, Y) -> None:
+    """Scatter `index` of a map panel holds exactly the points X (2, m), coloured by labels Y."""
+    scatter = panel.points[index]
     np.testing.assert_array_equal(scatter.get_offsets(), np.asarray(X).T)
-    expected = np.array([to_rgb(CLASS_COLORS[int(label > 0.5)]) for label in np.ravel(Y)])
+    expected = np.array([to_rgb(panel.colors[int(label > 0.5)]) for label in np.ravel(Y)])
     np.testing.assert_allclose(scatter.get_facecolors()[:, :3], expected)
 
 

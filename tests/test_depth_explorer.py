@@ -75,8 +75,8 @@ def test_the_frame_shows_the_cost_the_points_the_spreads_and_the_boundary(soluti
     assert_curve(dx.costs.lines[0], run.iterations, run.costs)
     X, Y, _, _ = dx.map.data
     assert len(dx.map.points) == 1, "the training points"
-    assert_points_drawn(dx.map.points[0], X, Y)
-    assert drawn_in_class_colours(dx.frame, dx.map.ax, X, Y) > 0.5, "points are in the picture"
+    assert_points_drawn(dx.map, 0, X, Y)
+    assert drawn_in_class_colours(dx.map, X, Y) > 0.5, "points are in the picture"
     for key in ("A", "dW"):
         for when in ("init", "end"):
             line = dx.spread_lines[key, when]
@@ -223,7 +223,7 @@ def test_a_function_not_written_yet_is_named_and_the_widget_keeps_working(soluti
     assert run.state == "failed"
     assert f"<b>{name}</b> is not implemented yet" in dx.status.value
     assert dx.frame.updates == 1, "the data is still drawn"
-    assert_points_drawn(dx.map.points[0], *dx.map.data[:2])
+    assert_points_drawn(dx.map, 0, *dx.map.data[:2])
     assert dx.map.title.get_text() == "flower: not trained"
     dx.functions[name] = solution[name]
     dx.controls["depth"].value = 3

@@ -122,10 +122,10 @@ def test_the_frame_shows_the_runs_costs_and_the_data_sets_points():
     X, Y, X_test, Y_test = pg.map.data
     assert X.shape == (2, 320) and X_test.shape == (2, 80)
     assert len(pg.map.points) == 2
-    assert_points_drawn(pg.map.points[0], X, Y)
-    assert_points_drawn(pg.map.points[1], X_test, Y_test)
-    assert drawn_in_class_colours(pg.frame, pg.map.ax, X, Y) > 0.5, "points are in the picture"
-    assert drawn_in_class_colours(pg.frame, pg.map.ax, X_test, Y_test) > 0.5
+    assert_points_drawn(pg.map, 0, X, Y)
+    assert_points_drawn(pg.map, 1, X_test, Y_test)
+    assert drawn_in_class_colours(pg.map, X, Y) > 0.5, "points are in the picture"
+    assert drawn_in_class_colours(pg.map, X_test, Y_test) > 0.5
 
 
 def test_the_boundary_image_is_p_of_class_1_blue_where_the_network_says_1():
@@ -178,7 +178,7 @@ def test_moving_a_control_retrains_with_the_new_value():
     assert run.settings["n_h"] == 6 and run.settings["activation"] == "leaky_relu"
     assert run.parameters["W1"].shape == (6, 2)
     assert "moons: 6 hidden leaky_relu units" in pg.map.title.get_text()
-    assert_points_drawn(pg.map.points[0], *pg.map.data[:2])
+    assert_points_drawn(pg.map, 0, *pg.map.data[:2])
 
 
 def test_set_changes_several_controls_with_one_run_and_rejects_unknown_names():
@@ -240,7 +240,7 @@ def test_a_function_not_written_yet_is_named_and_the_widget_keeps_working(name):
     assert run.state == "failed"
     assert f"<b>{name}</b> is not implemented yet" in pg.status.value
     assert pg.frame.updates == 1, "the data is still drawn"
-    assert_points_drawn(pg.map.points[0], *pg.map.data[:2])
+    assert_points_drawn(pg.map, 0, *pg.map.data[:2])
     assert pg.costs.note.get_text().startswith(f"{name} is not implemented yet"), \
         "the figure says it too, for static copies"
     pg.functions[name] = REFERENCE[name]

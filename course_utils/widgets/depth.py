@@ -207,7 +207,8 @@ class DepthExplorer(Explorer):
         from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
         axes = frame.axes
-        self.map = MapPanel(frame, axes[0], GRID, interpolation="bilinear", line=False)
+        self.map = MapPanel(frame, axes[0], GRID, interpolation="bilinear", line=False,
+                            colors=("#67001f", "#053061"))  # the ends of RdBu
         self.costs = CostPanel(frame, axes[1], wrap=32)
         axes[1].yaxis.set_major_formatter("{x:.2g}")
         self.spread_axes = {"A": axes[2], "dW": axes[3]}

@@ -92,8 +92,9 @@ def probability_colors(probabilities, shape):
 class CostPanel:
     """Cost curves against iterations, a title, and a red note saying what went wrong."""
 
-    def __init__(self, frame: Frame, ax, labels=(None,), wrap: int = 48, title_size: float = 9):
-        self.ax, self.wrap = ax, wrap
+    def __init__(self, frame: Frame, ax, labels=(None,), wrap: int = 48, title_size: float = 9,
+                 from_zero: bool = True):
+        self.ax, self.wrap, self.from_zero = ax, wrap, from_zero
         self.lines = [frame.animate(ax.plot([], [], label=label)[0]) for label in labels]
         ax.set_xlabel("iteration")
         ax.set_ylabel("cost J")
@@ -106,14 +107,16 @@ class CostPanel:
             color="#b00", zorder=5, bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0}))
 
     def show(self, iterations, curves, num_iterations: int, title: str, problem: str = ""):
-        top = 0.0
+        shown = [0.0] if self.from_zero else []
         for line, costs in zip(self.lines, curves):
             costs = np.array(costs, dtype=float)
             costs[~np.isfinite(costs)] = np.nan  # a gap in the line
             line.set_data(iterations, costs)
-            top = max([top, *costs[np.isfinite(costs)]])
+            shown += list(costs[np.isfinite(costs)])
+        low, high = min(shown, default=0.0), max(shown, default=1.0)
+        margin = 0.05 * (high - low) or 0.05 * abs(high) or 1.0
         self.ax.set_xlim(0, num_iterations)
-        self.ax.set_ylim(0, 1.05 * top if top > 0 else 1.0)
+        self.ax.set_ylim(low if self.from_zero else low - margin, high + margin)
         self.title.set_text(title)
         self.note.set_text(plain(problem, self.wrap))
 
@@ -122,8 +125,8 @@ class MapPanel:
     """P(class 1) over the plane as an image, the data points on it, and the 0.5 line."""
 
     def __init__(self, frame: Frame, ax, grid: int, interpolation: str = "nearest",
-                 line: bool = True):
-        self.frame, self.ax, self.size, self.line = frame, ax, grid, line
+                 line: bool = True, colors=CLASS_COLORS):
+        self.frame, self.ax, self.size, self.line, self.colors = frame, ax, grid, line, colors
         # an opaque RGB image is the cheapest image for Agg to paint
         self.image = frame.animate(ax.imshow(np.ones((grid, grid, 3)), origin="lower",
                                              interpolation=interpolation))
@@ -150,7 +153,7 @@ class MapPanel:
         for points in self.points:
             self.frame.remove(points)
         self.points = [self.frame.animate(self.ax.scatter(
-            X[0], X[1], c=np.where(Y[0] > 0.5, CLASS_COLORS[1], CLASS_COLORS[0]), s=size,
+            X[0], X[1], c=np.where(Y[0] > 0.5, self.colors[1], self.colors[0]), s=size,
             edgecolors=edge, linewidths=width)) for (X, Y), (edge, size, width)
             in zip(parts, styles)]
         self.ax.set_xlim(lo[0], hi[0])

@@ -36,7 +36,7 @@ class LearningRateExplorer(Explorer):
     DEFAULTS = {"learning_rate": 0.005, "num_iterations": 1000}
     COLUMNS = (("learning_rate",), ("num_iterations",))
     EXPLODED = None  # logistic regression: judge the whole curve, stop only at nan or inf
-    SIZE, BOXES = (7.5, 3.2), ([0.085, 0.15, 0.895, 0.74],)
+    SIZE, BOXES = (7.5, 3.2), ([0.11, 0.15, 0.85, 0.74],)
 
     def __init__(self, *args, **values):
         args += tuple(values.pop(k) for k in ("X_train", "Y_train", "X_test", "Y_test")
@@ -55,7 +55,7 @@ class LearningRateExplorer(Explorer):
                 "num_iterations": slider("iterations", v["num_iterations"], 100, 3000, 100)}
 
     def build(self, frame):
-        self.costs = CostPanel(frame, frame.axes[0], wrap=90, title_size=11)
+        self.costs = CostPanel(frame, frame.axes[0], wrap=90, title_size=12, from_zero=False)
 
     def start(self, run):
         X = self.data[0]
