@@ -7,7 +7,6 @@ Shared by the visible checks (`checks.core.Check.call`) and every explorer (`wid
 from __future__ import annotations
 
 import inspect
-import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -42,16 +41,6 @@ def learner_functions(owner: str, names, args: tuple, kwargs: dict) -> dict:
             raise TypeError(f"{owner}: pass your function {name} itself (without parentheses), "
                             f"got {got}.")
     return {name: given[name] for name in names}
-
-
-def run_learner_code(fn: Callable, *args, **kwargs):
-    """Calls the learner's function; returns (result, None) or (None, a plain-words problem)."""
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            return fn(*args, **kwargs), None
-    except Exception as error:  # the learner's code may raise anything
-        return None, failure_words(fn, error)
 
 
 def failure_words(fn: Callable, error: Exception) -> str:
