@@ -72,7 +72,7 @@ def test_shape_and_value_hints_recognise_common_slips():
     check = Check("f")
     with pytest.raises(CheckFailed, match="rank-1"):
         check.shape("v", np.zeros(3), (3, 1))
-    with pytest.raises(CheckFailed, match="transposed"):
+    with pytest.raises(CheckFailed, match="a row of 3 where a column of 3 is expected"):
         check.shape("v", np.zeros((1, 3)), (3, 1))
     with pytest.raises(CheckFailed, match="1/m is missing"):
         check.close("dw", np.array([3.0, 6.0]), np.array([1.0, 2.0]), m=3)
