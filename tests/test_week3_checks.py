@@ -332,6 +332,9 @@ def compute_cost(AL, Y):
      "BACKWARD[activation]"),
     ("linear_activation_backward", "whole cache", la_backward_with(cache="cache"),
      "linear_cache, activation_cache = cache"),
+    ("linear_activation_backward", "caches swapped", la_backward_with(
+        dz="BACKWARD[activation](dA, linear_cache)", cache="activation_cache"),
+     "the activation's backward helper takes activation_cache (Z)"),
     ("linear_activation_backward", "tanh derivative of Z", """
 def linear_activation_backward(dA, cache, activation):
     linear_cache, Z = cache
@@ -391,6 +394,7 @@ def linear_activation_backward(dA, cache, activation):
      "learning_rate argument"),
     ("two_layer_model", "dA2 sign",
      two_layer_with(da2="np.divide(Y, A2) - np.divide(1 - Y, 1 - A2)"), "moved uphill"),
+    ("two_layer_model", "dA2 = A2 - Y", two_layer_with(da2="A2 - Y"), "slope was applied twice"),
     ("two_layer_model", "relu output", two_layer_with(out='"relu"'), "'sigmoid' for layer 2"),
     ("two_layer_model", "deep initialization", two_layer_with(init="initialize_parameters_deep("
                                                               "layers_dims)"),

@@ -339,9 +339,10 @@ def check_linear_backward(check, case, out, want):
     {"dA": grid(2, 5, 364),
      "cache": ((grid(3, 5, 361), grid(2, 3, 362), grid(2, 1, 363)), grid(2, 5, 365)),
      "activation": a} for a in ("sigmoid", "relu", "tanh", "leaky_relu")],
-    hints={"unpack": "the cache is ((A_prev, W, b), Z): linear_cache, activation_cache = cache; "
-                     "the activation's backward helper takes activation_cache, linear_backward "
-                     "takes linear_cache.",
+    hints={**dict.fromkeys(("unpack", "'tuple'"),
+                           "the cache is ((A_prev, W, b), Z): linear_cache, activation_cache = "
+                           "cache; the activation's backward helper takes activation_cache (Z), "
+                           "linear_backward takes linear_cache (A_prev, W, b)."),
            "UnboundLocalError": "support all four activations: 'sigmoid', 'relu', 'tanh' and "
                                 "'leaky_relu' (BACKWARD[activation] is the helper of that name)."})
 def check_linear_activation_backward(check, case, out, want):
@@ -442,6 +443,26 @@ def _stored_start(name: str, match: dict) -> dict | None:
     return None
 
 
+def _check_slope_twice_in_the_step(check: Check, params, start: dict, want: dict) -> None:
+    """At the start every output is sigma(about 0) = 0.5, where sigma' = 1/4: a first step a
+    quarter as long as it should be, in every parameter, is the sigmoid's slope applied twice
+    (dA[L] = A[L] - Y, which is dZ[L] already), not another learning rate."""
+    __tracebackhide__ = True
+    keys = diagnoses.parameter_keys(len(want) // 2)
+    if isinstance(params, dict) and all(
+            np.shape(params.get(k)) == np.shape(want[k]) for k in keys) and all(
+            np.allclose(np.asarray(params[k], float) - start[k], (want[k] - start[k]) / 4,
+                        rtol=1e-3, atol=1e-12) for k in keys) and not all(
+            np.allclose(params[k], want[k]) for k in keys):
+        check.fail("after one iteration, every parameter moved a quarter as far as it should: "
+                   "the initial outputs are about sigma(0) = 0.5, where the sigmoid's slope is "
+                   "1/4, so that slope was applied twice.",
+                   "A2 - Y (or AL - Y) is already dZ, not dA: linear_activation_backward(..., "
+                   "'sigmoid') multiplies by sigma'(Z) itself. Start from dA2 = -(np.divide(Y, "
+                   "A2) - np.divide(1 - Y, 1 - A2)).")
+    check.ok()
+
+
 def _check_model(check: Check, case, out, want, start: dict | None, first_hint: str,
                  train_hint: str) -> None:
     __tracebackhide__ = True
@@ -453,6 +474,7 @@ def _check_model(check: Check, case, out, want, start: dict | None, first_hint: 
                     "before the update of that iteration.", first_hint)
     check.keys("the trained parameters", params, list(want_params))
     if n == 1 and start is not None:
+        _check_slope_twice_in_the_step(check, params, start, want_params)
         diagnoses.step(check, "after one iteration, the parameters", params, start, want_params,
                        lr, diagnoses.parameter_keys(len(want_params) // 2),
                        "update every layer, l = 1 .. L, both W and b: ")
