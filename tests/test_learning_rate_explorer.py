@@ -121,7 +121,9 @@ def test_the_step_functions_record_exactly_the_costs_of_model():
     assert explorer.costs.title.get_text() == (
         f"learning rate 0.05, 700 iterations: train {run.train_accuracy:.1f}%, "
         f"test {run.test_accuracy:.1f}%")
-    assert "Final cost" in explorer.status.value
+    assert explorer.status.value == (f"Final cost {run.costs[-1]:.4f} &middot; train accuracy "
+                                     f"{run.train_accuracy:.1f}% &middot; test "
+                                     f"{run.test_accuracy:.1f}%")
 
 
 def test_the_curve_is_in_the_picture():

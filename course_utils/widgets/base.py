@@ -129,6 +129,7 @@ class Explorer:
     DEFAULTS: dict = {}
     SIZE = (8.0, 3.0)
     EXPLODED: float | None = EXPLODED  # a cost this many times the first one halts the run
+    TIMED = True  # the status line ends with the seconds a run took
     RUN = Run
 
     def __init__(self, *functions, **values):
@@ -357,5 +358,6 @@ class Explorer:
         elif run.state == "failed":
             self.status.value = red(run.message)
         else:
-            self.status.value = f"{run.message} &middot; {run.seconds:.2f} s" + (
+            self.status.value = run.message + (f" &middot; {run.seconds:.2f} s" if self.TIMED
+                                               else "") + (
                 f"<br><span style='color:#a60'>{run.warning}</span>" if run.warning else "")

@@ -36,6 +36,7 @@ class LearningRateExplorer(Explorer):
     DEFAULTS = {"learning_rate": 0.005, "num_iterations": 1000}
     COLUMNS = (("learning_rate",), ("num_iterations",))
     EXPLODED = None  # logistic regression: judge the whole curve, stop only at nan or inf
+    TIMED = False  # its status line as it always was
     SIZE, BOXES = (7.5, 3.2), ([0.11, 0.15, 0.85, 0.74],)
 
     def __init__(self, *args, **values):
