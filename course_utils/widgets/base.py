@@ -358,6 +358,6 @@ class Explorer:
         elif run.state == "failed":
             self.status.value = red(run.message)
         else:
-            self.status.value = run.message + (f" &middot; {run.seconds:.2f} s" if self.TIMED
-                                               else "") + (
-                f"<br><span style='color:#a60'>{run.warning}</span>" if run.warning else "")
+            timed = f" &middot; {run.seconds:.2f} s" if self.TIMED else ""
+            warning = f"<br><span style='color:#a60'>{run.warning}</span>" if run.warning else ""
+            self.status.value = run.message + timed + warning
