@@ -17,11 +17,20 @@ __all__ = [
 
 DATASETS_DIR = Path(__file__).resolve().parents[1] / "datasets"
 KEYS = ("train_set_x", "train_set_y", "test_set_x", "test_set_y", "list_classes")
-REBUILD = (
-    "It comes with the course repository: restore it with `git checkout -- datasets/` (or clone "
-    "the repository again), or rebuild it with `python datasets/build_animals.py` after "
-    "`apt-get install openclipart-png`."
-)
+# Each committed data set: the script that rebuilds it and the Debian package it reads.
+BUILDERS = {
+    "animals.h5": ("build_animals.py", "openclipart-png"),
+    "fashion_shirts.h5": ("build_fashion_shirts.py", "dataset-fashion-mnist"),
+}
+
+
+def _rebuild(path: Path) -> str:
+    script, package = BUILDERS.get(path.name, BUILDERS["animals.h5"])
+    return (
+        "It comes with the course repository: restore it with `git checkout -- datasets/` (or "
+        f"clone the repository again), or rebuild it with `python datasets/{script}` after "
+        f"`apt-get install {package}`."
+    )
 
 
 class DatasetError(RuntimeError):
@@ -33,7 +42,8 @@ def dataset_path(name: str = "animals.h5") -> Path:
     return Path(os.environ.get("COURSE_DATASETS") or DATASETS_DIR) / name
 
 
-def _fail(path: Path, problem: str, fix: str = REBUILD):
+def _fail(path: Path, problem: str, fix: str | None = None):
+    fix = _rebuild(path) if fix is None else fix
     raise DatasetError(f"Cannot load the data set '{path}': {problem}. {fix}")
 
 
@@ -54,8 +64,12 @@ def _read(path: Path) -> dict:
 def _check(path: Path, data: dict) -> None:
     for split in ("train", "test"):
         x, y = data[f"{split}_set_x"], data[f"{split}_set_y"]
-        if x.dtype != np.uint8 or x.ndim != 4 or x.shape[3] != 3:
-            _fail(path, f"{split}_set_x must be uint8 (m, px, px, 3), not {x.dtype} {x.shape}")
+        if x.dtype != np.uint8 or x.ndim != 4 or x.shape[3] not in (1, 3):
+            _fail(
+                path,
+                f"{split}_set_x must be uint8 (m, px, px, 3), or (m, px, px, 1) for grayscale, "
+                f"not {x.dtype} {x.shape}",
+            )
         if not np.issubdtype(y.dtype, np.integer) or y.ndim not in (1, 2):
             _fail(path, f"{split}_set_y must be integer labels (m,), not {y.dtype} {y.shape}")
         if y.size != x.shape[0] or (y.ndim == 2 and y.shape[0] != 1):
@@ -70,14 +84,16 @@ def _check(path: Path, data: dict) -> None:
         _fail(path, f"list_classes must be 2 byte strings, not {classes.dtype} {classes.shape}")
 
 
-def load_dataset(path=None):
-    """Load the "animal vs non-animal" pictures (label 1 = animal).
+def load_dataset(path=None, *, name: str = "animals.h5"):
+    """Load a binary picture data set: by default the "animal vs non-animal" drawings.
 
-    Returns `train_set_x_orig (m_train, 64, 64, 3) uint8, train_set_y (1, m_train) int,
-    test_set_x_orig, test_set_y, classes` (classes: numpy bytes array, `classes[1] == b"animal"`).
-    `path` defaults to datasets/animals.h5 (or $COURSE_DATASETS/animals.h5).
+    Returns `train_set_x_orig (m_train, px, px, c) uint8, train_set_y (1, m_train) int,
+    test_set_x_orig, test_set_y, classes` (classes: numpy bytes array, label 1 = `classes[1]`).
+    `name="animals.h5"`: 64x64 RGB drawings (c = 3), `classes[1] == b"animal"`;
+    `name="fashion_shirts.h5"`: 28x28 grayscale photos (c = 1), `classes[1] == b"shirt"`.
+    The file is datasets/<name> (or $COURSE_DATASETS/<name>), unless `path` is given.
     """
-    path = Path(path) if path is not None else dataset_path()
+    path = Path(path) if path is not None else dataset_path(name)
     if not path.exists():
         where = " ($COURSE_DATASETS is set: check it)" if os.environ.get("COURSE_DATASETS") else ""
         _fail(path, f"there is no such file{where}")
