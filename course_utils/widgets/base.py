@@ -79,7 +79,7 @@ class Keyword:
     """An extension keyword that the control of the same name needs in `functions`. Without it
     the control is disabled at the classic value (`literal`: left out unless the keyword is
     literally a parameter) and `note` says what to add, "{give}" standing for "give
-    <functions> the keyword <name>=<classic>"."""
+    <functions> the keyword <name>=<classic>" (no note if "": for a topic not taught yet)."""
 
     name: str
     functions: tuple
@@ -149,7 +149,7 @@ class Explorer:
         self.fixed = {name: value for name, value in values.items() if name not in self.controls}
         self.status = widgets.HTML()
         self.note = widgets.HTML("".join(f"<div style='color:#666;font-size:90%'>{k.words()}."
-                                         "</div>" for k in missing))
+                                         "</div>" for k in missing if k.note))
         columns = [widgets.VBox([self.controls[name] for name in column if name in self.controls])
                    for column in self.COLUMNS]
         self.view = widgets.VBox([widgets.HBox(columns), self.status, self.note])

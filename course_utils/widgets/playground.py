@@ -39,9 +39,9 @@ class Playground(Explorer):
         Keyword("activation", ("forward_propagation", "backward_propagation", "predict"), "tanh",
                 "{give} to try other activations"),
         Keyword("init_scale", ("initialize_parameters",), 0.01, "{give} to move the init scale"),
-        Keyword("lambd", ("backward_propagation",), 0.0,
-                "L2 regularization: {give} (adding <code>lambd / m * W</code> to each "
-                "<code>dW</code>) to get a slider here", literal=True))
+        # L2 regularization is not taught in weeks 1-3: its slider appears, unannounced, only
+        # for a backward_propagation that takes lambd (adding lambd / m * W to each dW)
+        Keyword("lambd", ("backward_propagation",), 0.0, "", literal=True))
     SIZE = (8.4, 3.4)
     BOXES = ([0.02, 0.03, 0.40, 0.85], [0.53, 0.15, 0.44, 0.73])
 
