@@ -8,7 +8,8 @@ rest is tagged: {"tuple": [...]}, {"list": [...]}, {"<dtype>": nested list} for 
 the numbers of one of the case's inputs ("@caches/0/0/1") or of one stored before for the same
 function ("@#2/1/Z1": case 2's output, item 1, key "Z1"), and {"@path": shape} the same numbers
 reshaped, so a cache never repeats its inputs. A stored number has the fewest digits that keep
-it within a relative `RTOL` of the solution's (the checks allow 1e-6); `encode` alone is exact.
+it within a relative `RTOL` (or `ATOL` near 0) of the solution's (the checks allow 1e-6 and
+1e-8); `encode` alone is exact.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 EXPECTED_DIR = Path(__file__).resolve().parents[1] / "expected"
-RTOL = 1e-7  # a tenth of what the checks allow
+RTOL = 1e-7  # a tenth of what the checks allow (rtol 1e-6)
+ATOL = 1e-9  # and a tenth of their atol (1e-8), for numbers near 0
 WIDTH = 100  # a container shorter than this stays on one line
 CONTAINERS = ("tuple", "list", "dict")
 
@@ -40,13 +42,14 @@ def _arrays(value, path: str = ""):
 
 
 def _numbers(x, rtol: float | None, in_array: bool = False):
-    """Each float with the fewest significant digits that keep it within `rtol` of itself (an
-    array's whole numbers written as integers), element by element."""
+    """Each float with the fewest significant digits that keep it within `rtol` of itself, or
+    within ATOL near 0 (an array's whole numbers written as integers), element by element."""
     if isinstance(x, list):
         return [_numbers(v, rtol, in_array) for v in x]
     if not isinstance(x, float) or rtol is None or not np.isfinite(x):
         return x
-    x = next(y for y in (float(f"{x:.{d}e}") for d in range(17)) if abs(y - x) <= rtol * abs(x))
+    x = next(y for y in (float(f"{x:.{d}e}") for d in range(17))
+             if abs(y - x) <= max(rtol * abs(x), ATOL))
     return int(x) if in_array and x.is_integer() and abs(x) < 1e15 else x
 
 
