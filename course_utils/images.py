@@ -2,6 +2,11 @@
 
 Every picture goes through the same steps as the course data: any mode -> RGBA, EXIF
 orientation applied, scaled to fit a square (aspect ratio kept), centred on white, RGB.
+
+With `grayscale=True` the picture is made to look like Fashion-MNIST (fashion_shirts.h5): one
+channel (ITU-R 601 luma, Pillow's "L"), and a light object on black: a picture whose background
+is light (a shirt photographed on a white sheet, a drawing with a transparent background) is
+inverted; one whose background is already dark is kept, with its padding black.
 """
 
 import re
@@ -16,6 +21,7 @@ __all__ = [
     "ImageLoadError",
     "image_to_input",
     "load_image",
+    "light_on_black",
     "load_image_as_input",
     "to_square_rgb",
 ]
@@ -70,6 +76,11 @@ def to_square_rgb(img: Image.Image, size: int = 64) -> Image.Image:
     Any mode is accepted; EXIF orientation is applied; the longer side is scaled (down or up,
     LANCZOS, in premultiplied alpha) to `size`; transparent parts become white.
     """
+    return _fit_square(img, size)[0]
+
+
+def _fit_square(img: Image.Image, size: int) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """`to_square_rgb` and the box (top, left, height, width) the picture fills in it."""
     if img.width == 0 or img.height == 0:
         raise ImageLoadError(f"the image has zero size ({img.width} x {img.height} px)")
     if img.getexif().get(ExifTags.Base.Orientation, 1) != 1:
@@ -86,7 +97,27 @@ def to_square_rgb(img: Image.Image, size: int = 64) -> Image.Image:
     out = np.full((size, size, 3), 255, dtype=np.uint8)
     top, left = (size - new_h) // 2, (size - new_w) // 2
     out[top : top + new_h, left : left + new_w] = np.clip(over_white, 0, 255)
-    return Image.fromarray(out, "RGB")
+    return Image.fromarray(out, "RGB"), (top, left, new_h, new_w)
+
+
+def light_on_black(square: Image.Image, box: tuple[int, int, int, int]) -> np.ndarray:
+    """Gray (size, size, 1) uint8 version of a fitted RGB picture, a light object on black.
+
+    The picture's background is read on the edge of `box` (the part the picture fills): if the
+    median edge pixel is light (> 127), every pixel v becomes 255 - v (the white padding becomes
+    black); otherwise the picture is kept and the padding around it set to black.
+    """
+    gray = np.asarray(square.convert("L"), dtype=np.uint8).copy()
+    top, left, h, w = box
+    inner = gray[top : top + h, left : left + w]
+    edge = np.concatenate([inner[0], inner[-1], inner[:, 0], inner[:, -1]])
+    if np.median(edge) > 127:
+        gray = 255 - gray
+    else:
+        padded = np.ones(gray.shape, dtype=bool)
+        padded[top : top + h, left : left + w] = False
+        gray[padded] = 0
+    return gray[..., None]
 
 
 def _bomb_message(path: Path, err: Exception) -> str:
@@ -114,8 +145,13 @@ def _why_unreadable(path: Path) -> str:
     return "it is not a picture that Pillow can read"
 
 
-def load_image(path, num_px: int = 64) -> np.ndarray:
-    """Load a picture file as a uint8 array of shape (num_px, num_px, 3)."""
+def load_image(path, num_px: int = 64, grayscale: bool = False) -> np.ndarray:
+    """Load a picture file as a uint8 array of shape (num_px, num_px, 3).
+
+    `grayscale=True` (for fashion_shirts.h5, e.g. `load_image(path, 28, grayscale=True)`):
+    shape (num_px, num_px, 1), a light object on black like Fashion-MNIST (see
+    `light_on_black`).
+    """
     path = Path(path)
     where = f" (paths are relative to {Path.cwd()})" if not path.is_absolute() else ""
     if not path.exists():
@@ -132,7 +168,7 @@ def load_image(path, num_px: int = 64) -> np.ndarray:
     try:
         with Image.open(path) as img:
             img.draft("RGB", (num_px, num_px))  # JPEG: decode at reduced size, fast for huge files
-            square = to_square_rgb(img, num_px)
+            square, box = _fit_square(img, num_px)
     except Image.DecompressionBombError as err:
         raise ImageLoadError(_bomb_message(path, err)) from None
     except PermissionError:
@@ -148,21 +184,31 @@ def load_image(path, num_px: int = 64) -> np.ndarray:
         raise ImageLoadError(
             f"Could not load '{path}': the file looks truncated or corrupt ({err}). {fix}"
         ) from None
+    if grayscale:
+        return light_on_black(square, box)
     return np.asarray(square, dtype=np.uint8)
 
 
 def image_to_input(image: np.ndarray) -> np.ndarray:
-    """Flatten an (h, w, 3) uint8 picture to a (h*w*3, 1) float64 column in [0, 1].
+    """Flatten an (h, w, 3) or (h, w, 1) uint8 picture to a (h*w*c, 1) float64 column in [0, 1].
 
     Same order as the training data: `image.reshape(1, -1).T / 255.`
     """
     image = np.asarray(image)
-    if image.ndim != 3 or image.shape[2] != 3:
-        raise ValueError(f"expected a picture of shape (height, width, 3), got {image.shape}")
+    if image.ndim != 3 or image.shape[2] not in (1, 3):
+        raise ValueError(
+            "expected a picture of shape (height, width, 3), or (height, width, 1) for a gray "
+            f"one, got {image.shape}"
+        )
     return image.reshape(1, -1).T / 255.0
 
 
-def load_image_as_input(path, num_px: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    """Load a picture; return `(image, x)`: the uint8 picture and its (num_px**2 * 3, 1) column."""
-    image = load_image(path, num_px)
+def load_image_as_input(
+    path, num_px: int = 64, grayscale: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load a picture; return `(image, x)`: the uint8 picture and its (num_px**2 * 3, 1) column.
+
+    `grayscale=True`: a (num_px, num_px, 1) light-on-black picture and its (num_px**2, 1) column.
+    """
+    image = load_image(path, num_px, grayscale=grayscale)
     return image, image_to_input(image)

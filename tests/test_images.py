@@ -134,12 +134,12 @@ def test_large_jpeg_is_decoded_at_reduced_size(tmp_path, monkeypatch):
     import course_utils.images as images
 
     path = save(Image.new("RGB", (4000, 3000), (0, 0, 255)), tmp_path / "photo.jpg")
-    decoded, squared = [], images.to_square_rgb
+    decoded, fitted = [], images._fit_square
 
     def spy(img, size=64):
         decoded.append(img.size)
-        return squared(img, size)
-    monkeypatch.setattr(images, "to_square_rgb", spy)
+        return fitted(img, size)
+    monkeypatch.setattr(images, "_fit_square", spy)
     image = load_image(path)
     assert decoded and decoded[0][0] * decoded[0][1] <= 4000 * 3000 // 16, decoded
     assert image[32, 32, 2] > 245 and image[32, 32, 0] < 10 and (image[:7] == 255).all()
@@ -232,3 +232,61 @@ def test_decompression_bomb(tmp_path, monkeypatch):
     path = save(Image.new("RGB", (100, 100)), tmp_path / "huge.png")
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
     check_error(path, "too large (10,000 pixels)", "limit of 2,000 pixels", "Resize it")
+
+
+# ---------------------------------------------------------------- grayscale (Fashion-MNIST)
+
+
+def test_grayscale_inverts_a_light_background(tmp_path):
+    """A dark 10 x 10 square on white, 40 x 20: gray, inverted, the padding black."""
+    img = Image.new("RGB", (40, 20), (255, 255, 255))
+    img.paste((0, 0, 0), (15, 5, 25, 15))
+    image = load_image(save(img, tmp_path / "on_white.png"), num_px=28, grayscale=True)
+    assert image.shape == (28, 28, 1) and image.dtype == np.uint8
+    # 40 x 20 -> 28 x 14, centred: rows 7..20 hold the picture; the square is rows 10..16
+    assert (image[:7] == 0).all() and (image[21:] == 0).all()  # padding: white -> black
+    assert image[8, 2, 0] == 0  # the white background -> black
+    assert image[13, 14, 0] == 255  # the black square -> white
+
+
+def test_grayscale_transparent_background_becomes_black(tmp_path):
+    """A clip-art drawing: red on transparent -> luma 76 inverted to 179, on black."""
+    path = save(half_red_half_clear("RGBA"), tmp_path / "clip.png")
+    image = load_image(path, num_px=28, grayscale=True)
+    assert image.shape == (28, 28, 1)
+    assert image[14, 4, 0] == 255 - 76  # red: 0.299 * 255 = 76, inverted
+    assert image[14, 24, 0] == 0  # transparent -> white -> black
+    assert (image[:7] == 0).all() and (image[21:] == 0).all()
+
+
+def test_grayscale_keeps_a_dark_background_and_blacks_the_padding(tmp_path):
+    """Already light on dark (like Fashion-MNIST): kept, and the white padding set to 0."""
+    img = Image.new("L", (40, 20), 10)
+    img.paste(200, (15, 5, 25, 15))
+    image = load_image(save(img, tmp_path / "on_black.png"), num_px=28, grayscale=True)
+    assert (image[:7] == 0).all() and (image[21:] == 0).all()  # padding black, not white
+    assert image[8, 2, 0] == 10  # the dark background kept
+    assert image[13, 14, 0] == 200  # the light square kept
+
+
+def test_grayscale_colour_is_luma(tmp_path):
+    """A colour picture becomes one channel with Pillow's ITU-R 601 luma (then inverted)."""
+    img = Image.new("RGB", (28, 28), (255, 255, 255))
+    img.paste((0, 0, 255), (8, 8, 20, 20))  # blue: 0.114 * 255 = 29
+    image = load_image(save(img, tmp_path / "blue.png"), num_px=28, grayscale=True)
+    assert image[14, 14, 0] == 255 - 29 and image[0, 0, 0] == 0
+
+
+def test_grayscale_input_column_matches_the_fashion_data(tmp_path):
+    img = Image.new("RGB", (28, 28), (255, 255, 255))
+    img.paste((0, 0, 0), (0, 0, 14, 28))
+    image, x = load_image_as_input(save(img, tmp_path / "half.png"), num_px=28, grayscale=True)
+    assert image.shape == (28, 28, 1) and x.shape == (784, 1)
+    np.testing.assert_array_equal(x, image[None].reshape(1, -1).T / 255.0)
+    assert x[0, 0] == 1.0 and x[27, 0] == 0.0  # row 0: left half white (was black), right black
+    np.testing.assert_array_equal(image_to_input(image), x)
+
+
+def test_grayscale_errors_stay_in_plain_words(tmp_path):
+    with pytest.raises(ImageLoadError, match="no such file"):
+        load_image(tmp_path / "missing.png", num_px=28, grayscale=True)
