@@ -186,7 +186,8 @@ def test_a_huge_learning_rate_diverges_and_the_widget_stays_usable(solution, act
     run = dx.set(learning_rate=10.0)
     assert run.state == "diverged"
     assert "Training diverged" in dx.status.value
-    assert "Learning rate 10 is too large: try 1" in dx.status.value
+    assert "Learning rate 10 is too large: try 1." in dx.status.value
+    assert "smaller init scale" not in dx.status.value, "the default scale 0.32 is not to blame"
     if activation == "relu":  # the cost ends above where it started: its units died
         assert "relu units died" in dx.status.value
     assert dx.frame.updates == run.redraws >= 1
@@ -196,10 +197,36 @@ def test_a_huge_learning_rate_diverges_and_the_widget_stays_usable(solution, act
     assert dx.frame.updates == sum(r.redraws for r in dx.runs)
 
 
+def test_one_hidden_layer_at_init_scale_5_diverges_and_the_advice_names_the_init_scale(solution):
+    dx = make(solution, depth=1, init_scale=5.0)
+    run = dx.run()
+    assert run.state == "diverged" and run.diagnosis is None, "no exploding diagnosis at depth 1"
+    assert run.spreads["init"]["A"][0] > 5, "the hidden activations are large"
+    assert ("Learning rate 0.1 is too large: try 0.01, or a smaller init scale than 5 (near "
+            "sqrt(1/width) = sqrt(1/10) &asymp; 0.32)." in dx.status.value)
+    run = dx.set(init_scale=0.32)
+    assert run.state == "done", "the scale the advice names trains at the same learning rate"
+
+
+def test_the_default_spreads_are_described_as_they_are(solution):
+    dx = make(solution)
+    run = dx.run()
+    hidden = run.spreads["init"]["A"][:-1]
+    assert max(hidden) <= 2 * min(hidden)
+    assert ("the spreads of the activations stay within a factor of 2 through the 5 hidden layers"
+            in dx.status.value)
+    assert "keep their spread" not in dx.status.value
+
+
 def test_diagnose_judges_spreads_in_words():
     settings = {"width": 10, "activation": "relu", "init_scale": 0.3}
     healthy = {"A": [0.5, 0.4, 0.4, 0.1], "dW": [1e-2, 5e-3, 4e-3, 8e-3]}
-    assert diagnose(healthy, settings)[0] is None
+    kind, words = diagnose(healthy, settings)
+    assert kind is None and "stay within a factor of 2 through the 3 hidden layers" in words
+    spread_out = {"A": [0.5, 0.2, 0.1, 0.1], "dW": [1e-2, 5e-3, 4e-3, 8e-3]}
+    kind, words = diagnose(spread_out, settings)
+    assert kind is None and "vary by a factor of 5 through the 3 hidden layers" in words
+    assert "within a factor of 2" not in words
     vanishing = {"A": [0.5, 0.4, 0.4, 0.1], "dW": [1e-9, 1e-7, 1e-5, 1e-3]}
     kind, words = diagnose(vanishing, settings | {"init_scale": 0.01})
     assert kind == "vanishing" and "10<sup>-6</sup> times those of layer 4" in words

@@ -21,7 +21,14 @@ from ..learner_code import Columns, Parts
 from ..planar import DATASETS
 from .base import Explorer, Keyword, Run, red
 from .controls import choice, log_slider, slider
-from .depth_diagnosis import EXPLODING, VANISHING, dead_layer, diagnose, layer_spreads
+from .depth_diagnosis import (
+    EXPLODING,
+    VANISHING,
+    dead_layer,
+    diagnose,
+    layer_spreads,
+    smaller_scale,
+)
 from .frame import TITLE, CostPanel, MapPanel
 from .training import accuracy, divergence, learning_rate_warning, planar_data
 
@@ -163,8 +170,7 @@ class DepthExplorer(Explorer):
         run.state = "diverged" if blew_up else "done"
         self._words(run, run.work["sentence"], blew_up)
 
-    @staticmethod
-    def _blew_up(run) -> str | None:
+    def _blew_up(self, run) -> str | None:
         """Words for a run whose cost became infinite, grew or ended higher, or None."""
         first, last, lr = run.costs[0], run.costs[-1], run.settings["learning_rate"]
         grew = run.halt or divergence(run.costs, run.every) or (
@@ -176,7 +182,8 @@ class DepthExplorer(Explorer):
             advice = ("That is before any update, with moderate weights: check compute_cost (a "
                       "log of 0?) and L_model_forward.")
         else:
-            advice = f"Learning rate {lr:.3g} is too large: try {lr / 10:.3g}."
+            advice = (f"Learning rate {lr:.3g} is too large: try {lr / 10:.3g}"
+                      f"{smaller_scale(self._effective(run.settings))}.")
         return f"Training diverged: {grew}. {advice}" if grew else None
 
     def _words(self, run, sentence: str, blew_up: str | None) -> None:

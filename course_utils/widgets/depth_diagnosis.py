@@ -57,6 +57,15 @@ def _fix(settings: dict, larger: bool) -> str:
     return f"A {direction} init scale or fewer layers help."
 
 
+def smaller_scale(settings: dict) -> str:
+    """", or a smaller init scale (near ...)" when the init scale is above about 1, else ""."""
+    scale, width = settings.get("init_scale"), settings["width"]
+    if scale is None or scale <= 1:
+        return ""
+    return (f", or a smaller init scale than {scale:.3g} (near sqrt(1/width) = sqrt(1/{width}) "
+            f"&asymp; {math.sqrt(1 / width):.2g})")
+
+
 def dead_layer(hidden) -> int | None:
     """The first hidden layer whose activations do not vary at all (1-based), or None."""
     dead = np.flatnonzero(np.asarray(hidden, dtype=float) == 0)
@@ -109,6 +118,11 @@ def diagnose(spreads: dict, settings: dict) -> tuple[str | None, str]:
     healthy = f"Healthy gradients at init: those of layer 1 are {_times(ratio)} those of layer {L}"
     if hidden.size == 1:
         return None, f"{healthy}."
-    return None, (f"{healthy}, and the activations keep their spread through the {hidden.size} "
-                  f"hidden layers ({hidden[0]:.2g} &rarr; {hidden[-1]:.2g}).")
+    low, high = float(hidden.min()), float(hidden.max())
+    through = f"through the {hidden.size} hidden layers ({hidden[0]:.2g} &rarr; {hidden[-1]:.2g})"
+    if high <= 2 * low:
+        return None, (f"{healthy}, and the spreads of the activations stay within a factor of 2 "
+                      f"{through}.")
+    return None, (f"{healthy}, and the spreads of the activations vary by a factor of "
+                  f"{high / low:.2g} {through}, about &times;{per_layer:.2g} per layer.")
 
