@@ -22,7 +22,8 @@ SETTINGS = [  # one move each from the default (flower, 5 relu layers of 10, sca
     {"depth": 10, "width": 50},  # the largest network
 ]
 LAYERS = (20, 7, 5, 1)  # the 4-layer model of the notebook, after n_x
-ITERATIONS = {4: 300, 1: 60}  # training iterations per downsampling factor (16x16, 64x64)
+ITERATIONS = {4: 300, 1: 60}  # training iterations per downsampling factor (7x7, 28x28)
+DATASET = "fashion_shirts.h5"  # the notebook's application: 2,000 training pictures, 28x28x1
 
 
 def reference_explorer():
@@ -63,10 +64,11 @@ def explorer_rows(repeat: int) -> list[Row]:
 
 
 def load_flat(factor: int):
-    """Flattened training pictures, downsampled by `factor` (4: 16x16, 1: 64x64)."""
+    """Flattened training pictures of the notebook's data set, downsampled by `factor`
+    (4: 7x7, n_x = 49, as in the notebook; 1: the full 28x28, n_x = 784)."""
     from course_utils.data import downsample_images, flatten_images, load_dataset
 
-    train_x, train_y, _, _, _ = load_dataset()
+    train_x, train_y, _, _, _ = load_dataset(name=DATASET)
     if factor > 1:
         train_x = downsample_images(train_x, factor)
     return flatten_images(train_x), train_y
@@ -79,7 +81,7 @@ def training_rows(repeat: int) -> list[Row]:
     rows = []
     for factor, iterations in ITERATIONS.items():
         X, Y = load_flat(factor)
-        side = 64 // factor
+        side = 28 // factor
         progress(f"L_layer_model throughput, {side}x{side}")
         dims = [X.shape[0], *LAYERS]
         rates = []
