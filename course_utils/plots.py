@@ -7,7 +7,9 @@ from matplotlib.figure import Figure
 
 
 def image_grid(images, titles, ncols: int = 6, size: float = 1.6):
-    """A figure showing uint8 images (m, h, w, 3) with a title each."""
+    """A figure showing uint8 images (m, h, w, 3), or gray ones (m, h, w, 1) / (m, h, w), with a
+    title each. Gray pictures are drawn with cmap="gray" on the fixed range 0..255 (so a dark
+    picture stays dark instead of being stretched)."""
     count = len(images)
     nrows = max(1, -(-count // ncols))
     fig = Figure(figsize=(ncols * size, nrows * (size + 0.3)), dpi=90, layout="constrained")
@@ -15,7 +17,13 @@ def image_grid(images, titles, ncols: int = 6, size: float = 1.6):
     for ax in axes:
         ax.axis("off")
     for ax, image, title in zip(axes, images, titles):
-        ax.imshow(image)
+        image = np.asarray(image)
+        if image.ndim == 3 and image.shape[-1] == 1:
+            image = image[..., 0]
+        if image.ndim == 2:
+            ax.imshow(image, cmap="gray", vmin=0, vmax=255)
+        else:
+            ax.imshow(image)
         ax.set_title(title, fontsize=8)
     return fig
 

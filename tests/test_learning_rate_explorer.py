@@ -213,3 +213,95 @@ def test_divergence_wording_counts_iterations_by_the_recording_interval():
     assert "grew" in divergence([0.7, 3.0, 2.5], every=100)
     assert "iteration 200" in divergence([0.7, 0.6, float("inf")], every=100)
     assert "iteration 20" in divergence([0.7, 0.6, float("inf")], every=10)
+
+
+# -- what the model looks for, and what it says about a few test pictures --------------------
+def picture_data(m=60):
+    """4 x 4 gray pictures in [0, 1]: class 1 when the left half is lighter than the right."""
+    rng = np.random.default_rng(2)
+    X, Xt = rng.random((16, m)), rng.random((16, 10))
+
+    def label(X):
+        pictures = X.reshape(4, 4, -1)
+        return (pictures[:, :2].sum(axis=(0, 1)) > pictures[:, 2:].sum(axis=(0, 1)))[None] * 1.0
+
+    Yt = label(Xt)
+    Yt[0, 0] = 1 - Yt[0, 0]  # a mislabelled test picture: a model that learned says it wrong
+    return X, label(X), Xt, Yt
+
+
+def assert_pictures_show(explorer, run, w, b):
+    """The weights panel is w as a 4 x 4 picture on a scale centred on 0; each test picture's
+    title is the prediction of predict(w, b, X_test), ticked when it equals the label."""
+    X_test, Y_test = explorer.data[2], explorer.data[3]
+    np.testing.assert_array_equal(explorer.weights.get_array(), w.reshape(4, 4))
+    low, high = explorer.weights.get_clim()
+    assert low == -high == -np.abs(w).max() > -np.inf
+    said = STEPS[2](w, b, X_test)[0]
+    assert explorer.shown == list(range(6))
+    for k, title in zip(explorer.shown, explorer.picture_titles):
+        right = said[k] == Y_test[0, k]
+        assert title.get_text() == f"{['dark', 'light'][int(said[k])]} {'✓' if right else '✗'}"
+        assert title.get_color() == ("#1a7f37" if right else "#c0392b")
+    assert {title.get_text()[-1] for title in explorer.picture_titles} == {"✓", "✗"}
+
+
+def test_the_weights_are_a_picture_and_the_test_pictures_carry_the_predictions():
+    explorer = LearningRateExplorer(*STEPS, *picture_data(), classes=[b"dark", b"light"],
+                                    learning_rate=0.5, num_iterations=100)
+    run = explorer.run()
+    w, b = run.parameters["w"], run.parameters["b"]
+    assert_pictures_show(explorer, run, w, b)
+    explorer.controls["num_iterations"].value = 2000  # a slider move redraws both panels
+    run = explorer.last_run
+    assert not np.array_equal(run.parameters["w"], w)
+    assert_pictures_show(explorer, run, run.parameters["w"], run.parameters["b"])
+    assert "weights w" in explorer.weights_title.get_text()
+
+
+def test_with_model_the_pictures_use_the_returned_w_and_predictions():
+    explorer = LearningRateExplorer(SOLUTION["model"], *picture_data(),
+                                    classes=["dark", "light"], learning_rate=0.5,
+                                    num_iterations=300)
+    run = explorer.run()
+    expected = SOLUTION["model"](*picture_data(), 300, 0.5)
+    np.testing.assert_array_equal(run.parameters["w"], expected["w"])
+    assert_pictures_show(explorer, run, expected["w"], expected["b"])
+
+
+def test_picture_shapes():
+    from course_utils.widgets.learning_rate import picture_shape, weight_picture
+
+    assert picture_shape(196) == (14, 14) and picture_shape(49) == (7, 7)
+    assert picture_shape(12) == (2, 2, 3) and picture_shape(5) == (1, 5)
+    w = np.arange(12.0)[:, None]
+    np.testing.assert_array_equal(weight_picture(w), w.reshape(2, 2, 3).mean(axis=2))
+
+
+# -- diverged means inf, nan or exploded; a finite rise gets the shared warning -------------
+def _costs_model(costs):
+    def model(X_train, Y_train, X_test, Y_test, num_iterations, learning_rate):
+        return {"costs": costs, "Y_prediction_train": Y_train * 0,
+                "Y_prediction_test": Y_test * 0}
+    return model
+
+
+def test_a_cost_that_ends_higher_but_finite_is_warned_about_not_called_diverged():
+    explorer = _explorer(_costs_model([0.69, 3.0, 2.0]))
+    run = explorer.run()
+    assert run.state == "done" and "diverged" not in explorer.status.value
+    assert explorer.costs.note.get_text() == ""
+    assert run.warning == ("The cost ended higher than it started (0.69 &rarr; 2): learning "
+                           "rate 0.05 is too large, try 0.005.")
+    assert run.warning in explorer.status.value
+    run = _explorer(_costs_model([0.69, 2.0, 0.5])).run()
+    assert run.state == "done" and run.warning.startswith("The cost jumped to 2 at iteration 100")
+    run = _explorer(_costs_model([0.69, 0.5, 0.4])).run()
+    assert run.state == "done" and run.warning == ""
+
+
+def test_a_cost_that_explodes_still_diverges():
+    explorer = _explorer(_costs_model([0.69, 3.0, 50.0]))
+    run = explorer.run()
+    assert run.state == "diverged"
+    assert "Learning rate 0.05 diverged: the cost grew from 0.69 to 50" in explorer.status.value

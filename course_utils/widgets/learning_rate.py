@@ -1,9 +1,16 @@
 """Week 1's learning-rate explorer: learning rate and iterations sliders on the learner's
-logistic regression, with its cost curve and train and test accuracy.
+logistic regression, with its cost curve and train and test accuracy, the learned weights w as
+a picture (what the model looks for: red where a light pixel pushes towards class 1, blue
+towards class 0, on a colour scale centred on 0) and the first test pictures with their
+predictions (a tick when right, a cross when wrong), all updating while it trains.
 
     learning_rate_explorer(initialize_with_zeros, optimize, predict,
                            X_train, Y_train, X_test, Y_test)   # trains in chunks, cancellable
     learning_rate_explorer(model, X_train, Y_train, X_test, Y_test)  # one call of model a run
+    ... classes=[b"non-shirt", b"shirt"]  # optional: the names in the pictures' titles
+
+Pictures: a column of n_x = p * p values is a gray p x p picture, one of 3 p * p an RGB one
+(its weights are shown averaged over the three channels); any other n_x is shown as a strip.
 
 A chunk is one `optimize(w, b, X, Y, 100, learning_rate)`, which records exactly the cost that
 `model` would (one every 100 iterations), so the curve is the same, growing while it trains.
@@ -16,10 +23,29 @@ import numpy as np
 from ..learner_code import Columns, Parts
 from .base import Explorer, red
 from .controls import log_slider, slider
-from .frame import CostPanel
-from .training import accuracy, divergence
+from .frame import TITLE, CostPanel
+from .training import EXPLODED, accuracy, divergence, learning_rate_warning
 
 STEP = 100  # iterations per optimize call: one recorded cost, as in model's costs list
+PICTURES = 6  # test pictures shown with their predictions
+RIGHT, WRONG = "#1a7f37", "#c0392b"
+
+
+def picture_shape(n_x: int) -> tuple[int, ...]:
+    """The picture a column of n_x pixel values unrolls: (p, p), (p, p, 3), or a (1, n_x) strip."""
+    p = round(n_x ** 0.5)
+    if p * p == n_x:
+        return (p, p)
+    p = round((n_x / 3) ** 0.5)
+    return (p, p, 3) if 3 * p * p == n_x else (1, n_x)
+
+
+def weight_picture(w) -> np.ndarray:
+    """w (n_x, 1) as the 2-D picture the weights panel shows (an RGB one averaged over channels)."""
+    w = np.asarray(w, dtype=float).ravel()
+    shape = picture_shape(w.size)
+    picture = w.reshape(shape)
+    return picture.mean(axis=2) if picture.ndim == 3 else picture
 
 
 def _one_cost(costs) -> str | None:
@@ -37,11 +63,14 @@ class LearningRateExplorer(Explorer):
     COLUMNS = (("learning_rate",), ("num_iterations",))
     EXPLODED = None  # logistic regression: judge the whole curve, stop only at nan or inf
     TIMED = False  # its status line as it always was
-    SIZE, BOXES = (7.5, 3.2), ([0.11, 0.15, 0.85, 0.74],)
+    SIZE = (10.5, 3.4)
+    BOXES = ([0.065, 0.15, 0.38, 0.72], [0.50, 0.15, 0.19, 0.62]) + tuple(
+        [0.735 + 0.088 * (k % 3), 0.47 - 0.39 * (k // 3), 0.075, 0.30] for k in range(PICTURES))
 
-    def __init__(self, *args, **values):
+    def __init__(self, *args, classes=(b"0", b"1"), **values):
         args += tuple(values.pop(k) for k in ("X_train", "Y_train", "X_test", "Y_test")
                       if k in values)
+        self.classes = [c.decode() if isinstance(c, bytes) else str(c) for c in classes]
         if not (len(args) > 3 and all(map(callable, args[:3]))):
             self.FUNCTIONS = ("model",)
         self.data = args[len(self.FUNCTIONS):]
@@ -56,7 +85,30 @@ class LearningRateExplorer(Explorer):
                 "num_iterations": slider("iterations", v["num_iterations"], 100, 3000, 100)}
 
     def build(self, frame):
-        self.costs = CostPanel(frame, frame.axes[0], wrap=90, title_size=12, from_zero=False)
+        self.costs = CostPanel(frame, frame.axes[0], wrap=60, title_size=9, from_zero=False)
+        X_test, Y_test = self.data[2], self.data[3]
+        shape = picture_shape(X_test.shape[0])
+        ax = frame.axes[1]
+        self.weights = frame.animate(ax.imshow(np.zeros(shape[:2]), cmap="RdBu_r", vmin=-1,
+                                               vmax=1, interpolation="nearest"))
+        self.weights_title = frame.animate(ax.set_title("", **TITLE | {"fontsize": 8}))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("red: a light pixel says 1, blue: 0", fontsize=7)
+        self.shown = list(range(min(PICTURES, X_test.shape[1])))
+        self.pictures, self.picture_titles = [], []
+        for ax, k in zip(frame.axes[2:], self.shown):
+            column = np.clip(np.asarray(X_test[:, k], dtype=float), 0, 1)
+            ax.imshow(column.reshape(shape), cmap="gray", vmin=0, vmax=1,
+                      interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            label = self.classes[int(Y_test[0, k])] if len(self.classes) == 2 else Y_test[0, k]
+            ax.set_xlabel(f"is {label}", fontsize=7)
+            self.picture_titles.append(frame.animate(ax.set_title("", **TITLE | {"fontsize": 8})))
+        for ax in frame.axes[2 + len(self.shown):]:
+            ax.axis("off")
+        frame.figure.text(0.82, 0.93, "test pictures: the model says", ha="center", fontsize=8)
 
     def start(self, run):
         X = self.data[0]
@@ -79,6 +131,9 @@ class LearningRateExplorer(Explorer):
                 if run.halt:
                     break
             run.work["predictions"] = result["Y_prediction_train"], result["Y_prediction_test"]
+            w = result.get("w") if isinstance(result, dict) else None
+            if w is not None and np.size(w) == X.shape[0]:
+                run.work["parameters"] = {"w": np.asarray(w), "b": result.get("b", 0.0)}
             return n
         w, b = run.work["parameters"]["w"], run.work["parameters"]["b"]
         params, _, costs = self.check(run, "optimize", Parts(
@@ -94,11 +149,17 @@ class LearningRateExplorer(Explorer):
         train, test = run.work.get("predictions") or [
             self.call(run, "predict", p["w"], p["b"], X) for X in (X, X_test)]
         run.train_accuracy, run.test_accuracy = accuracy(train, Y), accuracy(test, Y_test)
+        run.work["test_prediction"] = np.ravel(np.asarray(test, dtype=float))
 
     def end(self, run):
         self._accuracy(run)
         run.parameters = run.work.get("parameters")
-        lr, grew = run.settings["learning_rate"], run.halt or divergence(run.costs, STEP)
+        lr, costs = run.settings["learning_rate"], np.asarray(run.costs, dtype=float)
+        # diverged: the cost became inf or nan, or exploded (EXPLODED times its start); a run
+        # that ends higher than it started but finite gets the shared warning instead
+        exploded = costs.size > 1 and np.isfinite(costs).all() and costs[-1] > EXPLODED * costs[0]
+        grew = run.halt or (divergence(costs, STEP) if exploded or not np.isfinite(costs).all()
+                            else None)
         if grew:
             run.state = "diverged"
             run.message = red(f"Learning rate {lr:.4g} diverged: {grew}. Try a smaller "
@@ -106,6 +167,7 @@ class LearningRateExplorer(Explorer):
         else:
             run.message = (f"Final cost {run.costs[-1]:.4f} &middot; train accuracy "
                            f"{run.train_accuracy:.1f}% &middot; test {run.test_accuracy:.1f}%")
+            run.warning = learning_rate_warning(run.costs, run.iterations, lr)
 
     def draw(self, run):
         lr, n = run.settings["learning_rate"], run.settings["num_iterations"]
@@ -116,6 +178,28 @@ class LearningRateExplorer(Explorer):
         if run.train_accuracy is not None and run.state != "failed":
             title += f": train {run.train_accuracy:.1f}%, test {run.test_accuracy:.1f}%"
         self.costs.show(run.iterations, (run.costs,), n, title, self.problem(run))
+        self._draw_pictures(run)
+
+    def _draw_pictures(self, run):
+        """The weights as a picture and the test pictures' predictions, of the latest step."""
+        p = run.work.get("parameters")
+        if p is not None and np.size(p["w"]) == self.data[0].shape[0]:
+            picture = weight_picture(p["w"])
+            finite = picture[np.isfinite(picture)]
+            scale = float(np.abs(finite).max()) if finite.size else 0.0
+            self.weights.set_data(picture)
+            self.weights.set_clim(-(scale or 1.0), scale or 1.0)
+            self.weights_title.set_text(f"weights w (|w| up to {scale:.2g})")
+        prediction = run.work.get("test_prediction")
+        Y_test = self.data[3]
+        for k, title in zip(self.shown, self.picture_titles):
+            if prediction is None or run.state == "failed":
+                title.set_text("")
+                continue
+            said, truth = int(prediction[k]), int(Y_test[0, k])
+            label = self.classes[said] if len(self.classes) == 2 else said
+            title.set_text(f"{label} {'✓' if said == truth else '✗'}")
+            title.set_color(RIGHT if said == truth else WRONG)
 
 
 def learning_rate_explorer(*functions_and_data, **defaults) -> LearningRateExplorer:
