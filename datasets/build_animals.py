@@ -13,7 +13,6 @@ Split: a fixed, stratified 80/20 train/test split. The output is byte-identical 
 
 import argparse
 import hashlib
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -25,6 +24,9 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain clone too
 from course_utils.images import ImageLoadError, load_image  # noqa: E402 (load_image -> to_square_rgb)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from debian import package_version  # noqa: E402
 
 NUM_PX = 64
 SEED = 1
@@ -71,16 +73,6 @@ def real_files(folder: Path, root: Path) -> list[Path]:
 
 def _rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-
-
-def package_version() -> str:
-    try:
-        out = subprocess.run(
-            ["dpkg-query", "-W", "-f=${Version}", PACKAGE], capture_output=True, text=True
-        )
-    except OSError:
-        return "unknown"
-    return out.stdout.strip() if out.returncode == 0 else "unknown"
 
 
 class Collector:
@@ -196,7 +188,7 @@ def main(argv=None) -> None:
     root = args.source.resolve()
     positives, negatives = collect(root)
     parts = split(positives, negatives)
-    write_h5(parts, args.out, package_version())
+    write_h5(parts, args.out, package_version(PACKAGE))
     for name, (_, y, _) in parts.items():
         print(f"{name}: {len(y)} pictures ({int(y.sum())} animal, {int((y == 0).sum())} other)")
     digest = hashlib.sha256(args.out.read_bytes()).hexdigest()

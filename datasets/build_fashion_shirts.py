@@ -14,7 +14,6 @@ a channel axis, (m, 28, 28, 1) uint8. The output is byte-identical on every run.
 
 import argparse
 import hashlib
-import subprocess
 import sys
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from debian import package_version  # noqa: E402
 from measure_candidates import FASHION_CLASSES, fashion_split, load_fashion  # noqa: E402
 
 PACKAGE = "dataset-fashion-mnist"
@@ -30,16 +30,6 @@ POSITIVE, NEGATIVE, N_TRAIN = 6, "rest", 2000  # Fashion-MNIST class 6 = "Shirt"
 CLASSES = np.array([b"non-shirt", b"shirt"])
 FILES = {"train": "train-images-idx3-ubyte.gz", "test": "t10k-images-idx3-ubyte.gz"}
 CHUNK = 250  # pictures per compressed chunk
-
-
-def package_version() -> str:
-    try:
-        out = subprocess.run(
-            ["dpkg-query", "-W", "-f=${Version}", PACKAGE], capture_output=True, text=True
-        )
-    except OSError:
-        return "unknown"
-    return out.stdout.strip() if out.returncode == 0 else "unknown"
 
 
 def source_digests(source: Path) -> str:
@@ -99,7 +89,7 @@ def main(argv=None) -> None:
     if not (args.source / FILES["train"]).is_file():
         raise SystemExit(f"{args.source}/{FILES['train']} not found: apt-get install {PACKAGE}")
     parts = build(args.source)
-    write_h5(parts, args.out, package_version(), source_digests(args.source))
+    write_h5(parts, args.out, package_version(PACKAGE), source_digests(args.source))
     for split, arrays in parts.items():
         y = arrays["y"]
         print(f"{split}: {len(y)} pictures ({int(y.sum())} shirt, {int((y == 0).sum())} other)")
