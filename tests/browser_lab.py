@@ -8,6 +8,7 @@ copy of the student notebook, as a learner would have it after doing the exercis
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -183,16 +185,191 @@ RUNNING = ("[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
            ".some(p => p.textContent.includes('*'))")
 
 
+# A control's setting as the page shows it: its readout (a slider's handle also says where it
+# sits in aria-valuenow/min/max; a log slider says so in exponents) or its selected option.
+SETTING = """c => {
+  const label = c.querySelector('.widget-label');
+  const select = c.querySelector('select');
+  const s = {label: label ? label.textContent.trim() : '?', now: null, low: null, high: null,
+             index: null, count: null};
+  if (select) return {...s, kind: 'dropdown', text: select.value, index: select.selectedIndex,
+                      count: select.options.length, disabled: select.disabled};
+  const handle = c.querySelector('.noUi-handle');
+  const readout = c.querySelector('.widget-readout');
+  const aria = name => handle && handle.hasAttribute(name) ? parseFloat(handle.getAttribute(name))
+                                                          : null;
+  return {...s, kind: 'slider', text: readout ? readout.textContent.trim() : '',
+          now: aria('aria-valuenow'), low: aria('aria-valuemin'), high: aria('aria-valuemax'),
+          disabled: c.classList.contains('mod-disabled') || !!c.querySelector('[disabled]')};
+}"""
+
+
+@dataclass(frozen=True)
+class Setting:
+    label: str
+    kind: str  # "slider" or "dropdown"
+    text: str  # the readout, or the selected option
+    now: float | None
+    low: float | None
+    high: float | None
+    index: int | None
+    count: int | None
+    disabled: bool
+
+    def roomier_side(self) -> int:
+        """+1 when there is at least as much room up as down, else -1."""
+        if self.kind == "dropdown":
+            return 1 if self.index <= (self.count - 1) / 2 else -1
+        return 1 if self.high - self.now >= self.now - self.low else -1
+
+    def describe(self) -> str:
+        if self.kind == "dropdown":
+            return f"option {self.index + 1} of {self.count}"
+        return f"aria-valuenow {self.now:g} in [{self.low:g}, {self.high:g}]"
+
+
+class ControlDidNotMove(AssertionError):
+    """A move left the setting as it was: no new plot can come (a driver error, not the
+    product's)."""
+
+
+# Records, in the page, every new image and status text of one cell with its time, and the
+# time of each key press or option pick (performance.now(), in ms).
+RECORD = """cell => {
+  if (window.__rec) window.__rec.observer.disconnect();
+  const image = () => {
+    const all = cell.querySelectorAll('.jp-OutputArea-output img');
+    return all.length ? all[all.length - 1].getAttribute('src') : null;
+  };
+  const status = () => [...cell.querySelectorAll('.widget-html')]
+    .map(e => e.textContent.trim()).join(' | ');
+  const rec = {events: [], last: performance.now(), src: image(), text: status()};
+  rec.observer = new MutationObserver(() => {
+    const t = performance.now();
+    rec.last = t;
+    const src = image();
+    if (src && src !== rec.src) { rec.src = src; rec.events.push({t, kind: 'frame', src}); }
+    const text = status();
+    if (text !== rec.text) { rec.text = text; rec.events.push({t, kind: 'status', text}); }
+  });
+  rec.observer.observe(cell, {subtree: true, childList: true, attributes: true,
+                              characterData: true});
+  if (!window.__recInputs) {
+    window.__recInputs = true;
+    const counts = e => window.__rec && (e.type === 'keydown' || e.target.tagName === 'SELECT');
+    const note = e => {  // capture phase: before the control handles the input
+      if (counts(e)) window.__rec.events.push(
+        {t: performance.now(), kind: 'input', key: e.key || e.type, setting: null});
+    };
+    const handled = e => {  // bubble phase: the control has handled it, its readout says so
+      const control = e.target.closest && e.target.closest('.widget-hslider, .widget-dropdown');
+      const shown = control && control.querySelector('select, .widget-readout');
+      const inputs = counts(e) ? window.__rec.events.filter(x => x.kind === 'input') : [];
+      if (shown && inputs.length) inputs[inputs.length - 1].setting =
+        shown.tagName === 'SELECT' ? shown.value : shown.textContent.trim();
+    };
+    for (const type of ['keydown', 'change']) {
+      document.addEventListener(type, note, true);
+      document.addEventListener(type, handled, false);
+    }
+  }
+  window.__rec = rec;
+}"""
+PICK = """async (select, [indices, gap]) => {
+  for (const [k, index] of indices.entries()) {
+    if (k) await new Promise(done => setTimeout(done, gap));
+    select.selectedIndex = index;
+    select.dispatchEvent(new Event('input', {bubbles: true}));
+    select.dispatchEvent(new Event('change', {bubbles: true}));
+  }
+}"""  # option picks `gap` ms apart, each made as select_option makes it
+# ipywidgets 8 kernels answer every control change with an `echo_update` message as soon as
+# they handle it: its arrival tells when the kernel heard of a move. Installed before the page
+# loads; the echoes go to the recorder (kind 'echo').
+ECHOES = """(() => {
+  const Native = window.WebSocket;
+  const decoder = new TextDecoder();
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', e => {
+        const data = e.data;
+        if (!window.__rec || !(typeof data === 'string' || data instanceof ArrayBuffer)) return;
+        const text = typeof data === 'string' ? data : decoder.decode(data);
+        if (text.includes('"echo_update"'))
+          window.__rec.events.push({t: performance.now(), kind: 'echo'});
+      });
+    }
+  };
+})()"""
+TRAINING = r"/training(\u2026|\.\.\.)/i"  # a status line that says a run is still going
+
+
+class FrameRecorder:
+    """The frames and status lines of one cell as they arrive, timed in the page."""
+
+    def __init__(self, page, cell):
+        self.page = page
+        cell.evaluate(RECORD)
+
+    def clock(self) -> float:
+        """The page's clock, in ms (the events' time base)."""
+        return self.page.evaluate("performance.now()")
+
+    def events(self, since: float = -1.0) -> list[dict]:
+        """Events after `since` (ms): kind 'input' (key press, option pick, with the setting it
+        made), 'echo' (the kernel heard of a change), 'frame' (with its src) or 'status' (with
+        its text)."""
+        return self.page.evaluate("s => window.__rec.events.filter(e => e.t > s)", since)
+
+    def current(self) -> tuple[str | None, str]:
+        """The image source and status text shown now."""
+        return tuple(self.page.evaluate("[window.__rec.src, window.__rec.text]"))
+
+    def wait_for_frame(self, since: float, timeout: float) -> bool:
+        """Whether a new image came after `since` (ms) within `timeout` s."""
+        from playwright.sync_api import TimeoutError as Timeout
+
+        try:
+            self.page.wait_for_function(
+                "s => window.__rec.events.some(e => e.t > s && e.kind === 'frame')", arg=since,
+                timeout=timeout * 1000, polling=10)
+            return True
+        except Timeout:
+            return False
+
+    def settle(self, quiet: float = 0.8, timeout: float = 15) -> bool:
+        """Waits until the cell has not changed for `quiet` s and its status does not say that
+        it is training; False if that did not happen within `timeout` s."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            idle, busy = self.page.evaluate(
+                f"[performance.now() - window.__rec.last, {TRAINING}.test(window.__rec.text)]")
+            if idle >= quiet * 1000 and not busy:
+                return True
+            self.page.wait_for_timeout(100 if busy else max(50, quiet * 1000 - idle))
+        return False
+
+
+def decode_png(src: str) -> np.ndarray:
+    """An image's data URI as grey levels."""
+    from PIL import Image
+
+    data = base64.b64decode(src.split(",", 1)[1])
+    return np.asarray(Image.open(io.BytesIO(data)).convert("L"), dtype=float)
+
+
 class NotebookPage:
     """A notebook opened in JupyterLab, with the few actions a learner takes."""
 
     def __init__(self, page, server: LabServer, path: str, shots: Path | None = None):
         self.page, self.server, self.path, self.shots = page, server, path, shots
-        self.step = 0
+        self.shots_taken = 0
 
     def open(self, timeout: float = 90) -> float:
         """Opens the notebook; returns the seconds until its kernel is idle."""
         start = time.perf_counter()
+        self.page.add_init_script(ECHOES)
         self.page.goto(self.server.url(self.path, f"w{secrets.token_hex(4)}"))
         # the execution indicator can say idle before a kernel is attached ("No Kernel"): a Run
         # All then queues nothing, so wait for the kernel's name in the toolbar as well
@@ -262,46 +439,105 @@ class NotebookPage:
         assert pixels_differ(before, after), "a new image arrived, but it shows the same pixels"
         return latency
 
-    def move_by_keyboard(self, control, presses: int = 3) -> None:
-        if control.locator("select").count():
-            # Home/End pick the first/last option; arrow keys only open the list in headless
-            # Chromium, and letter keys are JupyterLab's notebook shortcuts
+    def setting(self, control) -> Setting:
+        """What `control` is set to, as its readout (or selected option) shows it."""
+        return Setting(**control.evaluate(SETTING))
+
+    def move_by_keyboard(self, control, presses: int = 3, direction: int | None = None) -> int:
+        """Presses arrow keys on a slider (Home/End on a dropdown) and checks that the setting
+        changed; returns the direction moved (+1 right, -1 left).
+
+        Without `direction` a slider moves towards the side with more room, so that repeated
+        moves never push it against its end (where a press changes nothing and no plot comes)."""
+        before = self.setting(control)
+        if before.kind == "dropdown":
+            # Home/End pick the first/last option; arrow keys change nothing on a closed list
+            # in headless Chromium, and letter keys are JupyterLab's notebook shortcuts
+            direction = -1 if before.index == before.count - 1 else 1
+            control.locator("select").focus()
+            self.page.keyboard.press("End" if direction > 0 else "Home")
+        else:
+            direction = direction or before.roomier_side()
+            control.locator(".noUi-handle").first.focus()
+            for _ in range(presses):
+                self.page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft")
+        self._check_moved(control, before, f"{presses} x {'right' if direction > 0 else 'left'}")
+        return direction
+
+    def step(self, control, direction: int, times: int = 1, gap: float = 0.0) -> Setting:
+        """One notch: an arrow key on a slider, the next (+1) or previous (-1) option of a
+        dropdown (picked as with the mouse); the setting must change. Returns the new one.
+
+        With `times` > 1, that many notches, each a change of its own, `gap` s apart (key
+        presses; option picks timed in the page)."""
+        before = self.setting(control)
+        if before.kind == "dropdown":
             select = control.locator("select")
-            at_end = select.evaluate("s => s.selectedIndex === s.options.length - 1")
-            select.focus()
-            self.page.keyboard.press("Home" if at_end else "End")
-            return
-        control.locator(".noUi-handle").first.focus()
-        for _ in range(presses):
-            self.page.keyboard.press("ArrowRight")
+            if times == 1:
+                select.select_option(index=before.index + direction)
+            else:
+                select.evaluate(PICK, [[before.index + direction * k for k in range(1, times + 1)],
+                                       gap * 1000])
+        else:
+            control.locator(".noUi-handle").first.focus()
+            for k in range(times):
+                if k and gap:
+                    self.page.wait_for_timeout(gap * 1000)
+                self.page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft")
+        return self._check_moved(control, before,
+                                 f"{times} notch(es) {'up' if direction > 0 else 'down'}")
+
+    def _check_moved(self, control, before: Setting, how: str) -> Setting:
+        after = self.setting(control)
+        if (after.text, after.now) == (before.text, before.now):
+            raise ControlDidNotMove(f"{before.label}: {how} left the setting at {before.text} "
+                                    f"({before.describe()})")
+        return after
 
     def move_by_mouse(self, control) -> None:
         """Picks another option, or drags the slider's handle far across its track (to 85% if
-        it sits in the left half, else to 15%), so the setting really changes."""
-        if control.locator("select").count():
-            select = control.locator("select")
-            count = select.locator("option").count()
-            index = select.evaluate("s => s.selectedIndex")
-            select.select_option(index=(index + count // 2) % count)
-            return
-        handle = control.locator(".noUi-handle").first
-        track = control.locator(".noUi-target").first
-        handle.scroll_into_view_if_needed()
-        h, t = handle.bounding_box(), track.bounding_box()
-        at = (h["x"] + h["width"] / 2 - t["x"]) / t["width"]
-        fraction = 0.85 if at < 0.5 else 0.15
-        self.page.mouse.move(h["x"] + h["width"] / 2, h["y"] + h["height"] / 2)
-        self.page.mouse.down()
-        self.page.mouse.move(t["x"] + fraction * t["width"], h["y"] + h["height"] / 2, steps=8)
-        self.page.mouse.up()
+        it sits in the left half, else to 15%); the setting must change."""
+        before = self.setting(control)
+        if before.kind == "dropdown":
+            control.locator("select").select_option(
+                index=(before.index + before.count // 2) % before.count)
+        else:
+            handle = control.locator(".noUi-handle").first
+            track = control.locator(".noUi-target").first
+            handle.scroll_into_view_if_needed()
+            h, t = handle.bounding_box(), track.bounding_box()
+            at = (h["x"] + h["width"] / 2 - t["x"]) / t["width"]
+            fraction = 0.85 if at < 0.5 else 0.15
+            self.page.mouse.move(h["x"] + h["width"] / 2, h["y"] + h["height"] / 2)
+            self.page.mouse.down()
+            self.page.mouse.move(t["x"] + fraction * t["width"], h["y"] + h["height"] / 2,
+                                 steps=8)
+            self.page.mouse.up()
+        self._check_moved(control, before, "a mouse move")
 
-    def screenshot(self, name: str, element=None) -> None:
+    def recorder(self, control) -> FrameRecorder:
+        """Starts recording the frames and status lines of `control`'s cell (one at a time)."""
+        return FrameRecorder(self.page, self.page.locator(".jp-Cell").filter(has=control))
+
+    def screenshot(self, name: str, element=None, attempts: int = 10) -> None:
+        """Saves a screenshot of the page or `element` (retrying while an update replaces
+        the element)."""
+        from playwright.sync_api import Error
+
         if not self.shots:
             return
         self.shots.mkdir(parents=True, exist_ok=True)
-        self.step += 1
+        self.shots_taken += 1
         target = element or self.page
-        target.screenshot(path=str(self.shots / f"{self.step:02d}-{name}.png"))
+        for attempt in range(attempts):
+            try:
+                target.screenshot(path=str(self.shots / f"{self.shots_taken:02d}-{name}.png"),
+                                  timeout=5000)
+                return
+            except Error:
+                if attempt == attempts - 1:
+                    raise
+                self.page.wait_for_timeout(100)
 
 
 def pixels_differ(before: np.ndarray, after: np.ndarray) -> bool:
