@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import time
 
-import numpy as np
-
 from . import WEEKS
-from .common import format_table, seconds
+from .common import format_table, machine_line, seconds
 
 
 def main(argv=None) -> None:
@@ -27,9 +23,7 @@ def main(argv=None) -> None:
     rows = []
     for week in args.week or sorted(WEEKS):
         rows += WEEKS[week](args.repeat)
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())  # other work skews every number
-    print(f"Python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
-          f"load average {load} (1, 5, 15 min), --repeat {args.repeat}")
+    print(f"{machine_line()}, --repeat {args.repeat}")
     print(format_table(rows))
     print(f"total run time: {seconds(time.perf_counter() - start)}")
 

@@ -6,6 +6,8 @@ becomes a `Row`: its value, the target next to it and whether the target is met.
 
 from __future__ import annotations
 
+import os
+import platform
 import statistics
 import sys
 import time
@@ -58,6 +60,15 @@ def call_times(fn: Callable[[], object], repeat: int) -> list[float]:
     timer = timeit.Timer(fn)
     number, _ = timer.autorange()
     return [total / number for total in timer.repeat(repeat=repeat, number=number)]
+
+
+def machine_line() -> str:
+    """Versions, CPUs and the load average: other work on the machine skews every number."""
+    import numpy as np
+
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"Python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} "
+            f"CPUs, load average {load} (1, 5, 15 min)")
 
 
 def progress(message: str) -> None:
