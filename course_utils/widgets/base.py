@@ -2,8 +2,9 @@
 
 Widget callbacks run on the kernel's event loop one at a time, so in a kernel a control change
 only bumps a generation counter and starts an asyncio task that trains in chunks (at most
-CHUNK_SECONDS or a tenth of the iterations) with `await asyncio.sleep(0)` between them: the
-next change gets in there, and the stale run stops at its next chunk boundary without drawing.
+CHUNK_SECONDS or a tenth of the iterations) with a few turns of the loop between them (and
+SETTLE_SECONDS before the final frame): the next change gets in there, and the stale run
+stops at its next chunk boundary without drawing.
 A run sends an early frame after its first chunk, then one whenever the last is old enough,
 unless its end is nearer. Outside a running loop, and for the first run of `show()` (so the
 saved notebook holds the trained figure), training is synchronous. Nothing raises: the
@@ -37,6 +38,12 @@ CHUNK_SECONDS = 0.03  # longest stretch of training before control changes can g
 MIN_REDRAW_SECONDS = 0.1  # frames during a run come at most this often, and at most every
 REDRAW_FACTOR = 2  # REDRAW_FACTOR times the last frame's cost: drawing stays <= 1/3 of the time
 FRAME_WORTH = 1  # no frame during a run whose end is nearer than this many frames' cost
+# A control change waiting in the kernel's socket takes a few event-loop turns to reach its
+# callback; one sleep(0) is not enough (seen in the browser: a run's final frame sent after the
+# next move had arrived). So a pause between chunks turns the loop a few times, and the pause
+# before a final frame waits this long (a few ms on the final frame only).
+SETTLE_SECONDS = 0.005
+LOOP_TURNS = 3
 
 
 @dataclass
@@ -196,6 +203,8 @@ class Explorer:
         with self._lock:
             self._generation += 1
             run = self.RUN(self._generation, self.settings())
+        if self.runs and self.runs[-1].state == "running":
+            self._stale(self.runs[-1])  # cancelled now, whenever its task next looks
         self.runs.append(run)
         steps, loop = self._steps(run), None
         if not sync:
@@ -261,8 +270,12 @@ class Explorer:
         """Runs the training generator, letting the event loop in between chunks."""
         try:
             await asyncio.sleep(0)  # control changes already queued get in before any work
-            for _ in steps:
-                await asyncio.sleep(0)
+            for final in steps:
+                if final:
+                    await asyncio.sleep(SETTLE_SECONDS)
+                else:
+                    for _ in range(LOOP_TURNS):
+                        await asyncio.sleep(0)
         except Exception as error:  # a bug here must not vanish inside an unawaited task
             self.status.value = red(f"The {self.NAME} itself failed ({error!r}).")
 
@@ -288,7 +301,7 @@ class Explorer:
         while run.state == "running" and not self._stale(run):
             i = self._chunk(run, i)
             if i is None:
-                yield  # a control change already waiting cancels the final frame too
+                yield True  # a control change already waiting cancels the final frame too
                 break
             n, now = run.settings["num_iterations"], time.perf_counter()
             remaining = run.train_seconds * (n - i) / max(i, 1)
