@@ -313,9 +313,12 @@ class Explorer:
                 last_frame = time.perf_counter()
             yield
         if not self._stale(run):
-            self._draw(run)
-            run.finished = time.perf_counter()
-            self._say(run)
+            png = self._render(run)
+            yield True  # a change that arrived while the final frame rendered cancels it too
+            if not self._stale(run):
+                self._send(run, png)
+                run.finished = time.perf_counter()
+                self._say(run)
 
     def _chunk(self, run: Run, i: int | None) -> int | None:
         """Trains one chunk from iteration i (None: start the run); returns where it got to,
@@ -349,19 +352,33 @@ class Explorer:
 
     def _draw(self, run: Run) -> None:
         """Updates the panels for `run` and sends the frame, unless a newer run started."""
+        self._send(run, self._render(run))
+
+    def _render(self, run: Run) -> bytes | None:
+        """The panels updated for `run`, as PNG bytes (None if a newer run started or the
+        drawing failed: then the run says so)."""
         began = time.perf_counter()
         with self._lock:
             if self._stale(run):
-                return
+                return None
             try:
                 with quiet():
                     self.draw(run)
-                self.frame.show()
+                png = self.frame.png()
             except Exception as error:  # StopRun, or a bug: said, never raised
                 return self._failed(run, error)
-            run.redraws += 1
-            run.first_frame = run.first_frame or time.perf_counter()
         self._frame_seconds = time.perf_counter() - began
+        return png
+
+    def _send(self, run: Run, png: bytes | None) -> None:
+        """Sends a rendered frame into the figure's one image output."""
+        if png is None:
+            return
+        began = time.perf_counter()
+        self.frame.show(png)
+        run.redraws += 1
+        run.first_frame = run.first_frame or time.perf_counter()
+        self._frame_seconds += time.perf_counter() - began
         run.draw_seconds += self._frame_seconds
 
     def _say(self, run: Run) -> None:

@@ -64,12 +64,13 @@ class Frame:
             buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
-    def show(self) -> None:
-        """Renders the frame into the one image output (the first call displays it)."""
+    def show(self, png: bytes | None = None) -> None:
+        """Sends the frame (`png`, or rendered now) into the one image output (the first call
+        displays it)."""
         from IPython.display import Image as Picture
         from IPython.display import display
 
-        picture = Picture(data=self.png(), format="png")
+        picture = Picture(data=self.png() if png is None else png, format="png")
         if self.handle is None:
             self.handle = display(picture, display_id=True)
         else:
