@@ -32,3 +32,34 @@ def relative_difference(analytic, numeric) -> float:
     if denominator == 0:
         return 0.0
     return float(np.linalg.norm(analytic - numeric) / denominator)
+
+
+# -- week 4's given helpers for gradient_check_n (the names and orders of api.md) -----------
+PARAMETER_KEYS = ("W1", "b1", "W2", "b2", "W3", "b3")
+
+
+def dictionary_to_vector(parameters: dict) -> tuple[np.ndarray, list[str]]:
+    """All of W1, b1, W2, b2, W3, b3 as one column theta (n, 1), and the key of every entry."""
+    pieces = [np.reshape(parameters[key], (-1, 1)) for key in PARAMETER_KEYS]
+    keys = [key for key, piece in zip(PARAMETER_KEYS, pieces) for _ in range(len(piece))]
+    return np.concatenate(pieces, axis=0), keys
+
+
+def vector_to_dictionary(theta: np.ndarray, layers_dims=(4, 5, 3, 1)) -> dict:
+    """The parameters of a 3-layer network of `layers_dims` back from the column theta."""
+    parameters, start = {}, 0
+    for l in range(1, 4):
+        for key, shape in ((f"W{l}", (layers_dims[l], layers_dims[l - 1])),
+                           (f"b{l}", (layers_dims[l], 1))):
+            size = shape[0] * shape[1]
+            parameters[key] = np.reshape(theta[start:start + size], shape)
+            start += size
+    if start != np.size(theta):
+        raise ValueError(f"theta has {np.size(theta)} numbers, but a network of layers_dims="
+                         f"{tuple(layers_dims)} has {start}: pass its layers_dims")
+    return parameters
+
+
+def gradients_to_vector(gradients: dict) -> np.ndarray:
+    """dW1, db1, dW2, db2, dW3, db3 as one column, in dictionary_to_vector's order."""
+    return np.concatenate([np.reshape(gradients["d" + key], (-1, 1)) for key in PARAMETER_KEYS])

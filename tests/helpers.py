@@ -71,13 +71,15 @@ def run_test_cell(namespace: dict, source: str) -> str:
     return out.getvalue()
 
 
-def check_suite(week: str, mistakes: list[tuple], alternatives: list[tuple]) -> dict:
+def check_suite(week: str, mistakes: list[tuple], alternatives: list[tuple],
+                only: list[str] | None = None) -> dict:
     """The standard tests of a week's visible checks, to put in a test module's globals():
     the solution passes, the released stub fails with "not implemented yet", every common
     mistake (function, label, source, phrase of the hint) is rejected with its hint and by the
     hidden tests alone, each function has at least three mistakes, other correct
     implementations pass the visible check and the hidden tests, and so does the solution with
-    its parameters renamed."""
+    its parameters renamed. `only` restricts the suite to some of the week's functions (a
+    week whose checks are split into sections tests each section in its own module)."""
     import importlib
 
     import numpy as np
@@ -86,8 +88,10 @@ def check_suite(week: str, mistakes: list[tuple], alternatives: list[tuple]) -> 
     from course_utils.checks import CheckFailed
 
     checks = importlib.import_module(f"course_utils.checks.{week}").CHECKS
+    if only is not None:
+        checks = {name: checks[name] for name in only}
     solution = solution_namespace(week)
-    cells = test_cells(week)
+    cells = {name: cell for name, cell in test_cells(week).items() if name in checks}
 
     def implement(source: str, name: str) -> dict:
         namespace = dict(solution)
