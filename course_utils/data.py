@@ -21,11 +21,17 @@ KEYS = ("train_set_x", "train_set_y", "test_set_x", "test_set_y", "list_classes"
 BUILDERS = {
     "animals.h5": ("build_animals.py", "openclipart-png"),
     "fashion_shirts.h5": ("build_fashion_shirts.py", "dataset-fashion-mnist"),
+    "fashion10.h5": ("build_fashion10.py", "dataset-fashion-mnist"),
 }
 
 
 def _rebuild(path: Path) -> str:
-    script, package = BUILDERS.get(path.name, BUILDERS["animals.h5"])
+    if path.name not in BUILDERS:
+        return (
+            f"The course's data sets are {', '.join(BUILDERS)} in datasets/: check the name, or "
+            "give the path of a file with the same keys."
+        )
+    script, package = BUILDERS[path.name]
     return (
         "It comes with the course repository: restore it with `git checkout -- datasets/` (or "
         f"clone the repository again), or rebuild it with `python datasets/{script}` after "
@@ -48,20 +54,38 @@ def _fail(path: Path, problem: str, fix: str | None = None):
 
 
 def _read(path: Path) -> dict:
+    # h5py reports damage as OSError, or as KeyError / RuntimeError / ValueError when the
+    # damage is in the file's index; the message is raised outside the except clause so that
+    # the learner sees it alone, without h5py's traceback chained under it.
     try:
         with h5py.File(path, "r") as f:
-            missing = [key for key in KEYS if key not in f]
-            if missing:
-                _fail(path, f"it has no {', '.join(missing)} (found: {', '.join(sorted(f))})")
-            return {key: f[key][()] for key in KEYS}
-    except OSError as err:
-        problem = "it is not an HDF5 file, or it is truncated or corrupt"
-        if path.stat().st_size == 0:
-            problem = "it is empty"
-        _fail(path, f"{problem} ({err})")
+            found = sorted(f)
+            data = {key: f[key][()] for key in KEYS if key in f}
+    except (OSError, KeyError, RuntimeError, ValueError) as err:
+        damage = f"{type(err).__name__}: {err}"
+    else:
+        missing = [key for key in KEYS if key not in data]
+        if missing:
+            _fail(path, f"it has no {', '.join(missing)} (found: {', '.join(found)})")
+        return data
+    problem = "it is not an HDF5 file, or it is truncated or corrupt"
+    if path.stat().st_size == 0:
+        problem = "it is empty"
+    _fail(path, f"{problem} ({damage})")
+
+
+def _label_range(n_classes: int) -> str:
+    return "0 and 1" if n_classes == 2 else f"0 to {n_classes - 1}"
 
 
 def _check(path: Path, data: dict) -> None:
+    classes = data["list_classes"]
+    if classes.ndim != 1 or classes.shape[0] < 2 or classes.dtype.kind != "S":
+        _fail(
+            path,
+            "list_classes must be the class names, 2 or more byte strings, "
+            f"not {classes.dtype} {classes.shape}",
+        )
     for split in ("train", "test"):
         x, y = data[f"{split}_set_x"], data[f"{split}_set_y"]
         if x.dtype != np.uint8 or x.ndim != 4 or x.shape[3] not in (1, 3):
@@ -74,23 +98,26 @@ def _check(path: Path, data: dict) -> None:
             _fail(path, f"{split}_set_y must be integer labels (m,), not {y.dtype} {y.shape}")
         if y.size != x.shape[0] or (y.ndim == 2 and y.shape[0] != 1):
             _fail(path, f"{split}_set_y has shape {y.shape} for {x.shape[0]} pictures")
-        bad = np.setdiff1d(y, [0, 1])
+        bad = np.setdiff1d(y, np.arange(len(classes)))
         if bad.size:
-            _fail(path, f"{split}_set_y must hold only 0 and 1, it also has {bad[:5].tolist()}")
+            _fail(
+                path,
+                f"{split}_set_y must hold only {_label_range(len(classes))} (one label per name "
+                f"in list_classes), it also has {bad[:5].tolist()}",
+            )
     if data["train_set_x"].shape[1:] != data["test_set_x"].shape[1:]:
         _fail(path, "train and test pictures have different sizes")
-    classes = data["list_classes"]
-    if classes.ndim != 1 or classes.shape[0] != 2 or classes.dtype.kind != "S":
-        _fail(path, f"list_classes must be 2 byte strings, not {classes.dtype} {classes.shape}")
 
 
 def load_dataset(path=None, *, name: str = "animals.h5"):
-    """Load a binary picture data set: by default the "animal vs non-animal" drawings.
+    """Load a picture data set: by default the "animal vs non-animal" drawings.
 
     Returns `train_set_x_orig (m_train, px, px, c) uint8, train_set_y (1, m_train) int,
-    test_set_x_orig, test_set_y, classes` (classes: numpy bytes array, label 1 = `classes[1]`).
+    test_set_x_orig, test_set_y, classes` (classes: numpy bytes array, label k = `classes[k]`).
     `name="animals.h5"`: 64x64 RGB drawings (c = 3), `classes[1] == b"animal"`;
-    `name="fashion_shirts.h5"`: 28x28 grayscale photos (c = 1), `classes[1] == b"shirt"`.
+    `name="fashion_shirts.h5"`: 28x28 grayscale photos (c = 1), `classes[1] == b"shirt"`;
+    `name="fashion10.h5"`: 28x28 grayscale photos (c = 1) of the 10 Fashion-MNIST classes,
+    labels 0-9, 1,200 training and 200 test pictures of each.
     The file is datasets/<name> (or $COURSE_DATASETS/<name>), unless `path` is given.
     """
     path = Path(path) if path is not None else dataset_path(name)
@@ -111,7 +138,7 @@ def load_dataset(path=None, *, name: str = "animals.h5"):
 
 
 def flatten_images(X_orig: np.ndarray) -> np.ndarray:
-    """(m, px, px, 3) uint8 pictures -> (px*px*3, m) float64 in [0, 1], one column per picture."""
+    """(m, px, px, c) uint8 pictures -> (px*px*c, m) float64 in [0, 1], one column per picture."""
     return X_orig.reshape(X_orig.shape[0], -1).T / 255.0
 
 

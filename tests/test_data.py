@@ -1,4 +1,4 @@
-"""course_utils.data: the committed animals.h5, its loader's checks, and the rebuild."""
+"""course_utils.data: the committed animals.h5, the loader's checks, and every file's rebuild."""
 
 import hashlib
 import shutil
@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from course_utils.data import (
+    BUILDERS,
     DATASETS_DIR,
     DatasetError,
     downsample_images,
@@ -20,21 +21,21 @@ from course_utils.data import (
 from course_utils.images import image_to_input
 
 ANIMALS = DATASETS_DIR / "animals.h5"
-OPENCLIPART = Path("/usr/share/openclipart/png")
+# Where each Debian package of BUILDERS puts the files a rebuild reads.
+PACKAGE_FILES = {
+    "openclipart-png": Path("/usr/share/openclipart/png"),
+    "dataset-fashion-mnist": Path("/usr/share/datasets/fashion-mnist"),
+}
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def good_arrays(m_train=6, m_test=4) -> dict:
+def good_arrays(m_train=6, m_test=4, n_classes=2) -> dict:
     rng = np.random.default_rng(0)
     return {
         "train_set_x": rng.integers(0, 256, (m_train, 8, 8, 3), dtype=np.uint8),
-        "train_set_y": np.arange(m_train) % 2,
+        "train_set_y": np.arange(m_train) % n_classes,
         "test_set_x": rng.integers(0, 256, (m_test, 8, 8, 3), dtype=np.uint8),
-        "test_set_y": np.arange(m_test) % 2,
-        "list_classes": np.array([b"non-animal", b"animal"]),
+        "test_set_y": np.arange(m_test) % n_classes,
+        "list_classes": np.array([b"non-animal", b"animal", b"bird", b"fish"][:n_classes]),
     }
 
 
@@ -94,21 +95,45 @@ def check_error(path, *words):
     for word in words:
         assert word in message, message
     err = info.value  # no chained h5py traceback under the message
-    assert err.__cause__ is None
+    assert err.__cause__ is None and err.__context__ is None
 
 
-def test_missing_file(tmp_path):
-    check_error(tmp_path / "animals.h5", "no such file", "build_animals.py", "git checkout")
+def rebuild_command(name: str) -> tuple[str, str]:
+    script, package = BUILDERS[name]
+    return f"python datasets/{script}", f"apt-get install {package}"
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_missing_file(tmp_path, name):
+    check_error(tmp_path / name, "no such file", "git checkout", *rebuild_command(name))
+
+
+def test_missing_file_of_another_name(tmp_path):
+    check_error(tmp_path / "mine.h5", "no such file", "fashion10.h5", "check the name")
 
 
 def test_folder(tmp_path):
     check_error(tmp_path, "folder", ".h5 file")
 
 
-def test_text_file_is_not_hdf5(tmp_path):
-    path = tmp_path / "animals.h5"
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_text_file_is_not_hdf5(tmp_path, name):
+    path = tmp_path / name
     path.write_text("not data\n")
-    check_error(path, "not an HDF5 file", "build_animals.py")
+    check_error(path, "not an HDF5 file", *rebuild_command(name))
+
+
+@pytest.mark.parametrize("offset", [0.3, 0.999])
+def test_damaged_file(tmp_path, offset):
+    """64 bytes flipped in the pictures (0.3) or in the file's index at its end (0.999, where
+    h5py raises KeyError or RuntimeError rather than OSError)."""
+    source = DATASETS_DIR / "fashion10.h5"
+    damaged = bytearray(source.read_bytes())
+    start = int(len(damaged) * offset)
+    damaged[start : start + 64] = bytes(byte ^ 0xA5 for byte in damaged[start : start + 64])
+    path = tmp_path / "fashion10.h5"
+    path.write_bytes(bytes(damaged))
+    check_error(path, "corrupt", *rebuild_command("fashion10.h5"))
 
 
 def test_empty_file(tmp_path):
@@ -135,16 +160,25 @@ def test_missing_key(tmp_path):
         ("train_set_x", np.zeros((6, 8, 8), np.uint8), "must be uint8 (m, px, px, 3)"),
         ("train_set_x", np.zeros((6, 8, 8, 3), np.float32), "must be uint8"),
         ("test_set_x", np.zeros((4, 9, 9, 3), np.uint8), "different sizes"),
-        ("train_set_y", np.array([0, 1, 0, 1, 0, 2]), "only 0 and 1"),
+        ("train_set_y", np.array([0, 1, 0, 1, 0, 2]), "only 0 and 1 (one label per name"),
         ("train_set_y", np.array([0.0, 1, 0, 1, 0, 1]), "integer labels"),
         ("test_set_y", np.array([0, 1, 1]), "for 4 pictures"),
-        ("list_classes", np.array([b"cat"]), "list_classes must be 2 byte strings"),
+        ("list_classes", np.array([b"cat"]), "list_classes must be the class names, 2 or more"),
+        ("list_classes", np.array(["cat", "dog"], h5py.string_dtype()), "not object (2,)"),
     ],
 )
 def test_malformed_content(tmp_path, key, value, words):
     arrays = good_arrays()
     arrays[key] = value
     check_error(write_h5(tmp_path / "a.h5", arrays), words)
+
+
+def test_more_than_two_classes(tmp_path):
+    arrays = good_arrays(n_classes=4)
+    _, train_y, _, _, classes = load_dataset(write_h5(tmp_path / "a.h5", arrays))
+    assert train_y.tolist() == [[0, 1, 2, 3, 0, 1]] and len(classes) == 4
+    arrays["test_set_y"] = np.array([0, 1, 4, 3])
+    check_error(write_h5(tmp_path / "b.h5", arrays), "test_set_y must hold only 0 to 3", "[4]")
 
 
 def test_row_labels_are_accepted(tmp_path):
@@ -185,24 +219,29 @@ def test_downsample_real_data_keeps_the_mean():
     assert abs(small.mean() - train_x.mean()) < 0.5
 
 
-# ---------------------------------------------------------------- the committed file is fresh
+# ---------------------------------------------------------------- the committed files are fresh
 
 
-@pytest.mark.skipif(
-    not OPENCLIPART.is_dir(),
-    reason="needs Debian's openclipart-png (apt-get install openclipart-png) to rebuild animals.h5",
-)
-def test_rebuild_is_deterministic_and_committed_file_is_fresh(tmp_path):
-    out = tmp_path / "animals.h5"
-    script = DATASETS_DIR / "build_animals.py"
-    subprocess.run([sys.executable, script, "--out", out], check=True, capture_output=True)
-    if sha256(out) == sha256(ANIMALS):
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_rebuild_gives_the_committed_bytes(tmp_path, name):
+    """Each builder, run again, writes exactly the committed file (when its package is here)."""
+    script, package = BUILDERS[name]
+    if not PACKAGE_FILES[package].is_dir():
+        pytest.skip(f"needs Debian's {package} (apt-get install {package}) to rebuild {name}")
+    committed, out = DATASETS_DIR / name, tmp_path / name
+    command = [sys.executable, DATASETS_DIR / script, "--out", out]
+    subprocess.run(command, check=True, capture_output=True)
+    if sha256(out) == sha256(committed):
         return
-    with h5py.File(out) as new, h5py.File(ANIMALS) as old:
+    with h5py.File(out) as new, h5py.File(committed) as old:
         changed = [k for k in new if not np.array_equal(new[k][()], old.get(k, [None])[()])]
         changed += [f"attrs[{k}]" for k in new.attrs if new.attrs[k] != old.attrs.get(k)]
     pytest.fail(
-        f"datasets/animals.h5 is stale (rebuilt file differs in: {changed or 'bytes only'}). "
-        "Run `python datasets/build_animals.py`, check the pictures, and commit the new file "
-        "and its sha256 in datasets/README.md."
+        f"datasets/{name} is stale (rebuilt file differs in: {changed or 'bytes only'}). Run "
+        f"`python datasets/{script}`, check the pictures, and commit the new file and its "
+        "sha256 in datasets/README.md."
     )
