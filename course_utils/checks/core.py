@@ -18,10 +18,8 @@ from ..learner_code import failing_callee
 
 MATRIX_PRODUCT_HINT = ("a matrix product (np.dot or @) got shapes that do not fit: (n, k) times "
                        "(k, m) needs the same k. Print the shapes and check the .T.")
-NOT_IMPLEMENTED_HINT = (
-    "replace the line `raise NotImplementedError()` with your code, run that cell, "
-    "then run this check again."
-)
+NOT_IMPLEMENTED_HINT = ("replace the line `raise NotImplementedError()` with your code, run that "
+                        "cell, then run this check again.")
 
 
 class Upstream(str):
@@ -37,25 +35,18 @@ class Check:
     """Counts the checks run on one function and fails with a readable message."""
 
     def __init__(self, name: str):
-        self.name = name
-        self.count = 0
+        self.name, self.count = name, 0
 
-    # -- failing and passing -------------------------------------------------------------
     def fail(self, message: str, hint: str | None = None):
         __tracebackhide__ = True
-        text = f"{self.name}: {message}"
-        if hint:
-            text += f"\nHint: {hint}"
-        raise CheckFailed(text)
+        raise CheckFailed(f"{self.name}: {message}" + (f"\nHint: {hint}" if hint else ""))
 
     def ok(self) -> None:
-        """Counts one passed check."""
         self.count += 1
 
-    def done(self, extra: str = "") -> None:
-        print(f"{self.name}: all {plural(self.count, 'check')} passed.{extra}")
+    def done(self) -> None:
+        print(f"{self.name}: all {plural(self.count, 'check')} passed.")
 
-    # -- calling -------------------------------------------------------------------------
     def call(self, fn: Callable, *args, exception_hints: dict | None = None, **kwargs):
         """Calls fn on private copies of the inputs; fails clearly if it raises or mutates."""
         __tracebackhide__ = True
@@ -82,57 +73,42 @@ class Check:
                 hint = _join(f"the error comes from {inner}, which {self.name} calls: make its "
                              "check pass first.", hint)
             self.fail(f"raised {type(error).__name__}: {error}", hint)
-        self._check_not_mutated(fn, args, kwargs, given_args, given_kwargs)
+        names = _argument_names(fn, len(args)) + list(kwargs)
+        for name, before, after in zip(names, [*args, *kwargs.values()],
+                                       [*given_args, *given_kwargs.values()]):
+            if not same_value(before, after):
+                self.fail(f"changed its input `{name}` in place.", "functions must not modify "
+                          f"their inputs: work on a copy (for example `{name} = {name}.copy()`, "
+                          "or `copy.deepcopy` for a dict), and write `x = x - ...` rather than "
+                          "`x -= ...`.")
         self.ok()
         return result
-
-    def _check_not_mutated(self, fn, args, kwargs, given_args, given_kwargs) -> None:
-        __tracebackhide__ = True
-        names = _argument_names(fn, len(args))
-        pairs = list(zip(names, args, given_args)) + [
-            (k, kwargs[k], given_kwargs[k]) for k in kwargs
-        ]
-        for name, before, after in pairs:
-            if not same_value(before, after):
-                self.fail(
-                    f"changed its input `{name}` in place.",
-                    f"functions must not modify their inputs: work on a copy "
-                    f"(for example `{name} = {name}.copy()`, or `copy.deepcopy` for a dict), "
-                    f"and write `x = x - ...` rather than `x -= ...`.",
-                )
 
     # -- comparing -----------------------------------------------------------------------
     def is_array(self, what: str, value, hint: str | None = None) -> np.ndarray:
         __tracebackhide__ = True
-        if not isinstance(value, np.ndarray):
-            self.fail(f"{what} must be a numpy array, but it is {describe(value)}.", hint)
-        self.ok()
+        self.true(isinstance(value, np.ndarray),
+                  f"{what} must be a numpy array, but it is {describe(value)}.", hint)
         return value
 
     def shape(self, what: str, value, expected: tuple, hint: str | None = None) -> None:
         __tracebackhide__ = True
-        got = np.shape(value)
-        if got != tuple(expected):
-            self.fail(
-                f"{what} has shape {got}, but it must have shape {tuple(expected)}.",
-                _join(shape_hint(got, tuple(expected)), hint),
-            )
-        self.ok()
+        got, expected = np.shape(value), tuple(expected)
+        self.true(got == expected, f"{what} has shape {got}, but it must have shape {expected}.",
+                  _join(shape_hint(got, expected), hint))
 
     def python_float(self, what: str, value, hint: str | None = None) -> None:
         __tracebackhide__ = True
-        if isinstance(value, np.ndarray) or not isinstance(value, float):
-            self.fail(f"{what} must be a Python float, but it is {describe(value)}.",
-                      hint or "wrap the result in float(...).")
-        self.ok()
+        self.true(isinstance(value, float),
+                  f"{what} must be a Python float, but it is {describe(value)}.",
+                  hint or "wrap the result in float(...).")
 
     def scalar(self, what: str, value, hint: str | None = None) -> None:
         """A number with no dimensions: a float, np.float64 or 0-d array."""
         __tracebackhide__ = True
-        if np.ndim(value) != 0 or not np.issubdtype(np.asarray(value).dtype, np.number):
-            self.fail(f"{what} must be a single number, but it is {describe(value)}.",
-                      hint or "use np.squeeze(...) or np.sum(...) without keepdims.")
-        self.ok()
+        self.true(np.ndim(value) == 0 and np.issubdtype(np.asarray(value).dtype, np.number),
+                  f"{what} must be a single number, but it is {describe(value)}.",
+                  hint or "use np.squeeze(...) or np.sum(...) without keepdims.")
 
     def close(self, what: str, value, expected, hint: str | None = None, *,
               m: int | None = None, rtol: float = 1e-6, atol: float = 1e-8) -> None:
@@ -142,10 +118,8 @@ class Check:
         self.shape(what, value, expected.shape, hint)
         got = np.asarray(value, dtype=float)
         if not np.allclose(got, expected, rtol=rtol, atol=atol):
-            self.fail(
-                f"{what} is wrong.\n  expected: {show(expected)}\n  got:      {show(got)}",
-                _join(value_hint(got, expected, m), hint),
-            )
+            self.fail(f"{what} is wrong.\n  expected: {show(expected)}\n  got:      {show(got)}",
+                      _join(value_hint(got, expected, m), hint))
         self.ok()
 
     def true(self, condition: bool, message: str, hint: str | None = None) -> None:
@@ -159,13 +133,10 @@ class Check:
         if not isinstance(value, dict):
             self.fail(f"{what} must be a dict, but it is {describe(value)}.", hint)
         missing = [k for k in expected if k not in value]
-        if missing:
-            self.fail(f"{what} is missing the key(s) {missing}; it has {sorted(value)}.",
-                      hint or f"the keys must be exactly {expected}.")
-        self.ok()
+        self.true(not missing, f"{what} is missing the key(s) {missing}; it has {sorted(value)}.",
+                  hint or f"the keys must be exactly {expected}.")
 
 
-# -- hints -----------------------------------------------------------------------------
 def _join(*hints: str | None) -> str | None:
     """The recognised mistake first, then the function's own advice."""
     return " ".join(h for h in hints if h) or None

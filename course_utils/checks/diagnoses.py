@@ -1,6 +1,6 @@
 """Diagnoses every week uses: the return form, a parameters dict (its keys, its initialization,
-its seeding and its random draws), one gradient-descent step, the cross-entropy cost and a list
-of costs, each checked the same way and worded the same way."""
+its seeding and its random draws), one gradient-descent step, a bias gradient, the
+cross-entropy cost and a list of costs, each checked the same way and worded the same way."""
 
 from __future__ import annotations
 
@@ -37,18 +37,26 @@ def parameters(check: Check, what: str, params, want: dict, hint: str | None = N
 
 
 def initial_parameters(check: Check, what: str, params, dims: list[int], context: str = "",
-                       keys_hint: str | None = None) -> None:
-    """Freshly initialized parameters for layer sizes `dims`: the keys, W[l] (n[l], n[l-1]),
-    b[l] (n[l], 1) and zero biases."""
+                       keys_hint: str | None = None, names: list[str] | None = None) -> None:
+    """Freshly initialized parameters for layer sizes `dims` (called `names` in the hints, n[l]
+    by default): the keys, W[l] (n[l], n[l-1]), b[l] (n[l], 1) and zero biases."""
     __tracebackhide__ = True
-    check.keys(what + context, params, parameter_keys(len(dims) - 1), keys_hint)
-    for l in range(1, len(dims)):
-        for key, shape in ((f"W{l}", (dims[l], dims[l - 1])), (f"b{l}", (dims[l], 1))):
-            check.shape(f"{what}['{key}']{context}", params[key], shape,
-                        "W[l] is (n[l], n[l-1]) and b[l] is (n[l], 1).")
+    L, names = len(dims) - 1, names or [f"n[{l}]" for l in range(len(dims))]
+    hidden = ["hidden unit"] if L == 2 else [f"unit of layer {l}" for l in range(1, L)]
+    units = ["input", *hidden, "output unit"]
+    check.keys(what + context, params, parameter_keys(L), keys_hint)
+    for l in range(1, L + 1):
+        W, b = f"{what}['W{l}']{context}", f"{what}['b{l}']{context}"
+        draw = (f"draw W{l} with np.random.randn({names[l]}, {names[l - 1]}): one row per "
+                f"{units[l]}, one column per {units[l - 1]} (W[l] is (n[l], n[l-1])).")
+        shape = (dims[l], dims[l - 1])
+        if np.shape(params[f"W{l}"]) == shape[::-1] != shape:  # a draw, not a product's .T
+            check.fail(f"{W} has shape {shape[::-1]}, but it must have shape {shape}.", draw)
+        check.shape(W, params[f"W{l}"], shape, draw)
+        check.shape(b, params[f"b{l}"], (dims[l], 1),
+                    f"b{l} is a column: np.zeros(({names[l]}, 1)) (b[l] is (n[l], 1)).")
         check.true(not np.any(params[f"b{l}"]),
-                   f"{what}['b{l}']{context} must start at zero, but it is "
-                   f"{show(params[f'b{l}'])}.",
+                   f"{b} must start at zero, but it is {show(params[f'b{l}'])}.",
                    f"use np.zeros({(dims[l], 1)}); only the weights are random.")
 
 
@@ -69,9 +77,10 @@ def seeds_itself(check: Check, case, params: dict, seed: int) -> None:
 
 
 def draws(check: Check, params: dict, want: dict, scales: list[float], seed: int,
-          scale_hint: str) -> None:
+          scale_hint: str, *, seed_hint: str | None = None, tried=range(11)) -> None:
     """Names a wrong draw from the stored values alone: divided by their scales, the expected
-    weights W1, W2, ... are the normal numbers np.random.seed(seed) produces, in drawing order."""
+    weights W1, W2, ... are the normal numbers np.random.seed(seed) produces, in drawing order.
+    With `seed_hint`, the draws of another seed in `tried` (another function's) are named."""
     __tracebackhide__ = True
     L = len(scales)
     stream = np.concatenate([np.ravel(want[f"W{l}"]) / scales[l - 1] for l in range(1, L + 1)])
@@ -100,6 +109,11 @@ def draws(check: Check, params: dict, want: dict, scales: list[float], seed: int
             check.fail(f"parameters['{key}'] holds the right random numbers, but scaled by "
                        f"{ratios[0] * scales[l - 1]:.4g} instead of {scales[l - 1]:.4g}.",
                        scale_hint)
+        for k in tried if seed_hint else ():
+            if k != seed and np.allclose(unit.ravel(),
+                                         np.random.RandomState(k).randn(start + size)[start:]):
+                check.fail(f"parameters['{key}'] holds the random numbers of np.random.seed({k}), "
+                           f"but {check.name} uses seed {seed}.", seed_hint)
     check.ok()
 
 
@@ -132,6 +146,21 @@ def step(check: Check, what: str, params, start: dict, want: dict, learning_rate
     check.ok()
 
 
+def bias_gradient(check: Check, what: str, db, want, m: int, hint: str | None = None,
+                  dZ: str = "dZ", b: str = "b") -> None:
+    """A bias gradient: one summed over the units instead of the examples is named (`dZ` and
+    `b` are the layer's names in the hints), then its value."""
+    __tracebackhide__ = True
+    check.true(np.shape(db) not in ((m,), (1, m)) or m == np.shape(want)[0],
+               f"{what} has shape {np.shape(db)}, but it must have the shape of {b}, "
+               f"{np.shape(want)}.",
+               "it was summed over the units and has one number per example, not one per unit: "
+               f"sum over the examples instead, np.sum({dZ}, axis=1, keepdims=True) / m.")
+    check.close(what, db, want, _join(f"d{b} = (1/m) np.sum({dZ}, axis=1, keepdims=True): sum "
+                                      "over the examples (axis=1) and keep the column shape.",
+                                      hint), m=m)
+
+
 def costs(check: Check, got, want: list, num_iterations: int, hint: str,
           first_hint: str | None = None, every: int = 100) -> None:
     """A list with the cost of iterations 0, `every`, 2 `every`, ..."""
@@ -160,6 +189,14 @@ def _recorded(n: int, every: int) -> str:
     return f"iterations 0, {every}, ..., {its[-1]}"
 
 
+def row_product_hints(A: str) -> dict:
+    """Exception hints for a cost that multiplies the rows Y and np.log(A) with np.dot or @."""
+    return {"not aligned": f"Y and np.log({A}) are both (1, m) rows, and two rows do not make a "
+                           f"matrix product: transpose the second factor, np.dot(Y, np.log({A}).T) "
+                           "(a row times a column, a (1, 1) array), or multiply element-wise and "
+                           f"sum, np.sum(Y * np.log({A}))."}
+
+
 CROSS_ENTROPY = "J = -(1/m) sum(y log(a) + (1 - y) log(1 - a))"
 
 
@@ -185,10 +222,8 @@ def cross_entropy_hint(cost, A, Y) -> str | None:
             (-np.sum((1 - Y) * np.log(A) + Y * np.log(1 - A)) / m, "the labels are swapped: "
              "y goes with log(a) and (1 - y) with log(1 - a)."),
             (right / np.log(10), "use np.log, the natural logarithm, not np.log10."),
-            (np.sum((A - Y) ** 2) / m, "this is the squared error; logistic regression's cost "
-             "is the cross-entropy."),
-            (np.sum((A - Y) ** 2) / (2 * m), "this is the squared error; logistic regression's "
-             "cost is the cross-entropy."),
+            *((np.sum((A - Y) ** 2) / (k * m), "this is the squared error; the cost of a "
+               "sigmoid output, a probability, is the cross-entropy.") for k in (1, 2)),
         ]
     if not np.isfinite(got) or np.isclose(got, right, rtol=1e-6):
         return None
@@ -201,7 +236,8 @@ def cross_entropy_hint(cost, A, Y) -> str | None:
 
 def cross_entropy(check: Check, what: str, cost, want, A, Y, hint: str | None = None) -> None:
     """The cost matches `want`; a cross-entropy that lost or changed a term (computed from the
-    case's A and Y, the probabilities and labels it was computed from) is named."""
+    case's A and Y, the probabilities and labels it was computed from) is named, else the
+    formula is given."""
     __tracebackhide__ = True
-    check.close(what, cost, want, _join(cross_entropy_hint(cost, A, Y), hint),
-                m=np.shape(Y)[-1])
+    check.close(what, cost, want, _join(cross_entropy_hint(cost, A, Y) or CROSS_ENTROPY + ", "
+                                        "with both terms.", hint), m=np.shape(Y)[-1])

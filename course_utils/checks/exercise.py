@@ -13,10 +13,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .core import Check
+from .core import Check, same_value
 from .expected import expected
 
 _ITS_SEED = object()  # "the exercise's own seed"
+KEYWORDS_HINT = ("this week's functions take keyword-only extras after the *, as given: keep the "
+                 "signature def {}.")
 
 
 class Case(dict):
@@ -34,6 +36,32 @@ class Case(dict):
         """The learner's function on the same inputs, after np.random.seed(seed)."""
         __tracebackhide__ = True
         return self.exercise.call(self._fn, self, self._check, seed=seed)
+
+    def stored(self, **changes):
+        """The stored output of the case with this one's inputs but `changes`, or None."""
+        return self.exercise.stored(**{**self, **changes})
+
+    def gives(self, value, name: str, part: int | None = None):
+        """The other value of the input `name` whose case, alike but for it, stores `value` (as
+        its item `part`): an argument that made no difference. None if there is none."""
+        defaults = self.exercise.defaults
+        for theirs in dict.fromkeys(c.get(name, defaults.get(name)) for c in self.exercise.cases):
+            want = None if theirs == self.given(name) else self.stored(**{name: theirs})
+            if want is not None and _holds(value, want if part is None else want[part]):
+                return theirs
+        return None
+
+
+def _holds(value, want) -> bool:
+    """`value` has the numbers of `want`, an array or a dict of arrays."""
+    if isinstance(want, dict):
+        return isinstance(value, dict) and all(k in value and _holds(value[k], v)
+                                               for k, v in want.items())
+    try:
+        got = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return got.shape == np.shape(want) and bool(np.allclose(got, want))
 
 
 class Exercise:
@@ -78,6 +106,13 @@ class Exercise:
     def expected(self) -> list:
         return expected(self.week, self.name, self.cases)
 
+    def stored(self, **inputs):
+        """The stored output of the first case whose inputs (or defaults) are `inputs`, or None."""
+        for case, want in zip(self.cases, self.expected()):
+            if all(same_value(case.get(k, self.defaults.get(k)), v) for k, v in inputs.items()):
+                return want
+        return None
+
     def __call__(self, fn: Callable) -> None:
         __tracebackhide__ = True
         check = Check(self.name)
@@ -102,5 +137,8 @@ class Week:
         def declare(body: Callable) -> Exercise:
             exercise = Exercise(self.name, signature, cases, body, seed=seed, hints=hints)
             self.exercises[exercise.name] = exercise
+            exercise.hints = {**(hints or {}), **{  # this or an earlier exercise's extensions
+                f"{e.name}() got an unexpected keyword argument": KEYWORDS_HINT.format(e.signature)
+                for e in self.exercises.values() if "*" in e.signature}}
             return exercise
         return declare

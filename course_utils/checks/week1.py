@@ -1,14 +1,10 @@
-"""Visible checks for week 1 (numpy warm-up and logistic regression).
-
-Each `check_<name>(fn)` runs the learner's function on fixed inputs and compares the results
-with the stored expected values; it prints one line when all is well and raises `CheckFailed`
-with a hint otherwise.
-"""
+"""Visible checks for week 1 (numpy warm-up and logistic regression)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..activations import logistic
 from . import diagnoses
 from .cases import grid, labels
 from .core import Check, Upstream
@@ -24,9 +20,8 @@ def _training_set(n: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return X, Y
 
 
-W_SMALL, X_SMALL, Y_SMALL = (np.array([[1.0], [2.0]]),
-                             np.array([[1.0, -2.0, -1.0], [3.0, 0.5, -3.2]]),
-                             np.array([[1.0, 1.0, 0.0]]))
+SMALL = {"w": np.array([[1.0], [2.0]]), "b": 1.5,
+         "X": np.array([[1.0, -2.0, -1.0], [3.0, 0.5, -3.2]]), "Y": np.array([[1.0, 1.0, 0.0]])}
 X_LEARN, Y_LEARN = _training_set(4, 12, 16)
 (X_TRAIN, Y_TRAIN), (X_TEST, Y_TEST) = _training_set(4, 30, 20), _training_set(4, 10, 21)
 MATH_EXP = "math.exp works on one number only: use np.exp for arrays."
@@ -172,25 +167,20 @@ def _check_grads(check: Check, grads, w, want, m) -> None:
     check.close("grads['db']", grads["db"], want["db"], m=m)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-z))
-
-
 PRODUCT_SHAPES = ("a matrix product got shapes that do not fit. w is (n_x, 1) and X is (n_x, m), "
                   "so z = np.dot(w.T, X) + b (or w.T @ X + b), and "
                   "dw = np.dot(X, (A - Y).T) / m.")
 
 
 @WEEK.exercise("propagate(w, b, X, Y)", [
-    {"w": W_SMALL, "b": 1.5, "X": X_SMALL, "Y": Y_SMALL},
-    {"w": grid(4, 1, 12, 0.5), "b": -0.3, "X": grid(4, 7, 13), "Y": labels(7, 14)}],
+    SMALL, {"w": grid(4, 1, 12, 0.5), "b": -0.3, "X": grid(4, 7, 13), "Y": labels(7, 14)}],
     hints={"not aligned": PRODUCT_SHAPES})
 def check_propagate(check, case, out, want):
     grads, cost = diagnoses.returns(check, out, "grads, cost")
     w, b, X, Y = case["w"], case["b"], case["X"], case["Y"]
     n, m = X.shape
     if isinstance(grads, dict) and np.shape(grads.get("dw")) == (n, n):
-        entrywise = X @ (_sigmoid(w * X + b) - Y).T / m  # A from w * X: (n_x, m)
+        entrywise = X @ (logistic(w * X + b) - Y).T / m  # A from w * X: (n_x, m)
         check.true(not np.allclose(np.asarray(grads["dw"], dtype=float), entrywise),
                    f"grads['dw'] has shape {(n, n)}, because A came out {(n, m)} instead of "
                    f"(1, m) = {(1, m)}.",
@@ -198,15 +188,13 @@ def check_propagate(check, case, out, want):
                    "is the matrix product: z = np.dot(w.T, X) + b (or w.T @ X + b).")
     _check_grads(check, grads, w, want[0], m)
     check.scalar("cost", cost, "squeeze the cost: cost = np.squeeze(np.array(cost)).")
-    diagnoses.cross_entropy(check, "cost", cost, want[1], _sigmoid(w.T @ X + b), Y)
+    diagnoses.cross_entropy(check, "cost", cost, want[1], logistic(w.T @ X + b), Y)
 
 
 @WEEK.exercise(
     "optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False)", [
-        {"w": W_SMALL, "b": 1.5, "X": X_SMALL, "Y": Y_SMALL, "num_iterations": 1,
-         "learning_rate": 0.05},
-        {"w": W_SMALL, "b": 1.5, "X": X_SMALL, "Y": Y_SMALL, "num_iterations": 201,
-         "learning_rate": 0.009},
+        {**SMALL, "num_iterations": 1, "learning_rate": 0.05},
+        {**SMALL, "num_iterations": 201, "learning_rate": 0.009},
         {"w": grid(4, 1, 15, 0.1), "b": 0.0, "X": X_LEARN, "Y": Y_LEARN, "num_iterations": 150,
          "learning_rate": 0.3}])
 def check_optimize(check, case, out, want):

@@ -1,26 +1,13 @@
-"""Visible checks for week 3 (a deep network built from layer blocks).
-
-Every case is a fixed, tiny input; the expected outputs are stored values generated from the
-solution notebook. The functions that draw random numbers are called after the random state
-was set to `OUTER_SEED`, so one that should seed itself ("seed 1 inside", "seed 3 inside") but
-does not comes out different from the stored values.
-
-A few diagnoses read the stored values more closely, never a reference implementation:
-- the expected weights divided by their scale are the normal numbers that the seed produces, in
-  drawing order, so a weight drawn in the wrong order, re-seeded, transposed or scaled wrongly can
-  be named;
-- cases that differ only in `activation` have each other's answers, so "this is what relu gives"
-  can be said when the activation argument is ignored;
-- the models' one-iteration cases start from parameters stored for the initialization checks,
-  so a step that went uphill or used another learning rate can be named.
-"""
+"""Visible checks for week 3 (a deep network built from layer blocks). The random draws are
+made after np.random.seed(OUTER_SEED), so a function that should seed itself but does not is
+caught; the models' one-iteration cases start from the initialization checks' stored values."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from . import diagnoses
-from .cases import grid, labels
+from .cases import grid, labels, parameters
 from .core import Check, describe, layout, plural
 from .exercise import Week
 
@@ -32,15 +19,6 @@ DERIVATIVES = {"sigmoid": "s * (1 - s) with s = sigmoid(Z)", "relu": "1 where Z 
 
 
 # -- fixed inputs -------------------------------------------------------------------------
-def _deep_parameters(dims: list[int], seed: int, scale: float = 1.0) -> dict:
-    """W1..WL, b1..bL of moderate size, so every activation is visibly different."""
-    params = {}
-    for l in range(1, len(dims)):
-        params[f"W{l}"] = grid(dims[l], dims[l - 1], seed + 2 * l, scale)
-        params[f"b{l}"] = grid(dims[l], 1, seed + 2 * l + 1, 0.3)
-    return params
-
-
 def _backward_case(dims: list[int], seed: int, activation: str | None = None) -> dict:
     """(AL, Y, caches) as a forward pass leaves them: random Z of every layer, A_prev of a hidden
     layer = activation(Z) of the layer below (the given helpers), AL = sigmoid(Z[L]). A backward
@@ -68,44 +46,37 @@ def _gradients(dims: list[int], m: int, seed: int) -> dict:
 
 
 X_FORWARD = grid(4, 3, 321)
-P_FORWARD = _deep_parameters([4, 3, 2, 1], 322)
+P_FORWARD = parameters([4, 3, 2, 1], 324)
 X_MODEL = grid(3, 10, 381)
 Y_MODEL = (X_MODEL[0:1] + X_MODEL[1:2] * X_MODEL[2:3] > 0).astype(float)
 MODEL = {"X": X_MODEL, "Y": Y_MODEL}
-SEEDS_TRIED = range(11)  # a wrong seed among these is named: np.random.seed(k) for small k
 
 
-# -- shared pieces --------------------------------------------------------------------------
-def _layers(params: dict) -> int:
-    return sum(1 for key in params if key.startswith("W"))
-
-
-def _check_linear_cache(check: Check, what: str, cache, want: tuple, hint: str) -> None:
+# -- caches -------------------------------------------------------------------------------
+def _check_linear_cache(check: Check, what: str, cache, want: tuple, hint: str,
+                        a_prev_hint: str | None = None, context: str = "") -> None:
+    """A cache (A_prev, W, b) against the stored one; `context` (such as ", layer 2 of 3
+    layers") goes inside the parentheses of each name."""
     __tracebackhide__ = True
     check.true(isinstance(cache, tuple | list) and len(cache) == 3,
                f"{what} must be the triple (A_prev, W, b), but it is {layout(cache)}.", hint)
     for index, (name, got, ref) in enumerate(zip(("A_prev", "W", "b"), cache, want)):
-        check.close(f"{what}[{index}] ({name})", got, ref,
-                    f"the linear cache is (A_prev, W, b) in this order. {hint}")
+        check.close(f"{what}[{index}] ({name}{context})", got, ref,
+                    a_prev_hint if index == 0 and a_prev_hint else hint)
 
 
 def _check_layer_cache(check: Check, what: str, cache, want: tuple, hint: str,
                        a_prev_hint: str | None = None, want_A_out=None, context: str = "") -> None:
-    """A cache ((A_prev, W, b), Z) of one layer against the stored one; `context` (such as
-    ", 3 layers, activation='relu'") goes inside the parentheses of each name."""
+    """A cache ((A_prev, W, b), Z) of one layer against the stored one."""
     __tracebackhide__ = True
-    layout_words = "the pair (linear_cache, activation_cache) = ((A_prev, W, b), Z)"
-    where = f" ({context[2:]})" if context else ""
     check.true(isinstance(cache, tuple | list) and len(cache) == 2
                and isinstance(cache[0], tuple | list) and len(cache[0]) == 3,
-               f"{what}{where} must be {layout_words}, but it is {layout(cache)}.",
+               f"{what}{f' ({context[2:]})' if context else ''} must be the pair (linear_cache, "
+               f"activation_cache) = ((A_prev, W, b), Z), but it is {layout(cache)}.",
                "keep the cache as linear_activation_forward builds it: "
                "cache = (linear_cache, activation_cache).")
-    (A_prev, W, b), Z = cache
-    (want_A, want_W, want_b), want_Z = want
-    check.close(f"{what}[0][0] (A_prev{context})", A_prev, want_A, a_prev_hint or hint)
-    check.close(f"{what}[0][1] (W{context})", W, want_W, hint)
-    check.close(f"{what}[0][2] (b{context})", b, want_b, hint)
+    _check_linear_cache(check, f"{what}[0]", cache[0], want[0], hint, a_prev_hint, context)
+    Z, want_Z = cache[1], want[1]
     if want_A_out is not None and np.shape(Z) == np.shape(want_A_out) and not np.allclose(
             want_Z, want_A_out) and np.allclose(np.asarray(Z, float), want_A_out):
         check.fail(f"{what}[1] is the layer's output A, but the activation cache must be Z.",
@@ -116,41 +87,7 @@ def _check_layer_cache(check: Check, what: str, cache, want: tuple, hint: str,
                 f"cache), not A. {hint}")
 
 
-def _same_as(value, case, part: int) -> str | None:
-    """The activation of another case whose stored answer (item `part`) `value` equals."""
-    try:
-        value = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    exercise = case.exercise
-    for other, want in zip(exercise.cases, exercise.expected()):
-        if other["activation"] != case["activation"] and value.shape == np.shape(
-                want[part]) and np.allclose(value, want[part]):
-            return other["activation"]
-    return None
-
-
 # -- initialization -------------------------------------------------------------------------
-def _check_seed_number(check: Check, name: str, params: dict, want: dict, scales: list[float],
-                       seed: int, hint: str) -> None:
-    """Names the seed a function used when its weights, divided by their scales, are the draws
-    of np.random.seed(k) for another small k (week 2's nn_model used 3; here
-    initialize_parameters uses 1 and initialize_parameters_deep 3)."""
-    __tracebackhide__ = True
-    sizes = [np.size(want[f"W{l}"]) for l in range(1, len(scales) + 1)]
-    for l, (scale, size) in enumerate(zip(scales, sizes), start=1):
-        got = np.asarray(params[f"W{l}"], dtype=float)
-        if got.shape != np.shape(want[f"W{l}"]) or np.allclose(got, want[f"W{l}"]):
-            continue
-        for k in SEEDS_TRIED:
-            start = sum(sizes[:l - 1])
-            stream = np.random.RandomState(k).randn(start + size)[start:]
-            if k != seed and np.allclose(got.ravel() / scale, stream):
-                check.fail(f"parameters['W{l}'] holds the random numbers of np.random.seed({k}), "
-                           f"but {name} uses seed {seed}.", hint)
-    check.ok()
-
-
 @WEEK.exercise("initialize_parameters(n_x, n_h, n_y)",
                [{"n_x": 3, "n_h": 4, "n_y": 1}, {"n_x": 4, "n_h": 3, "n_y": 2}], seed=OUTER_SEED)
 def check_initialize_parameters(check, case, params, want):
@@ -159,13 +96,13 @@ def check_initialize_parameters(check, case, params, want):
                   "numbers, not uniform).")
     dims = [case["n_x"], case["n_h"], case["n_y"]]
     diagnoses.initial_parameters(check, "parameters", params, dims,
-                                 " (n_x={}, n_h={}, n_y={})".format(*dims))
+                                 " (n_x={}, n_h={}, n_y={})".format(*dims),
+                                 names=["n_x", "n_h", "n_y"])
     diagnoses.seeds_itself(check, case, params, 1)
-    diagnoses.draws(check, params, want, [0.01, 0.01], 1, order_hint)
-    _check_seed_number(check, "initialize_parameters", params, want, [0.01, 0.01], 1,
-                       "call np.random.seed(1) first. In week 2, nn_model set the seed (3) for "
-                       "its initialize_parameters; here each initialization seeds itself: "
-                       "initialize_parameters with 1, initialize_parameters_deep with 3.")
+    diagnoses.draws(check, params, want, [0.01, 0.01], 1, order_hint, seed_hint=(
+        "call np.random.seed(1) first. In week 2, nn_model set the seed (3) for its "
+        "initialize_parameters; here each initialization seeds itself: initialize_parameters "
+        "with 1, initialize_parameters_deep with 3."))
     diagnoses.parameters(check, "parameters", params, want, order_hint)
 
 
@@ -201,10 +138,9 @@ def check_initialize_parameters_deep(check, case, params, want):
     diagnoses.seeds_itself(check, case, params, 3)
     scales = [np.sqrt(1 / dims[l - 1]) if init_scale == "xavier" else init_scale
               for l in range(1, L + 1)]
-    diagnoses.draws(check, params, want, scales, 3, _scale_hint(init_scale, dims))
-    _check_seed_number(check, "initialize_parameters_deep", params, want, scales, 3,
-                       "keep the given first line np.random.seed(3) and seed nothing else: "
-                       "seed 1 belongs to initialize_parameters.")
+    diagnoses.draws(check, params, want, scales, 3, _scale_hint(init_scale, dims),
+                    seed_hint="keep the given first line np.random.seed(3) and seed nothing "
+                              "else: seed 1 belongs to initialize_parameters.")
     diagnoses.parameters(check, "parameters", params, want,
                          "call np.random.seed(3) once, then for l = 1 .. L in order draw "
                          "W = np.random.randn(layer_dims[l], layer_dims[l-1]) * scale. "
@@ -228,7 +164,8 @@ def check_linear_forward(check, case, out, want):
                                       f"{(W[0], A[1])}.")
     check.close(f"Z (W of shape {W}, A of shape {A})", Z, want[0],
                 "Z = np.dot(W, A) + b: W first, no transpose, and the bias added once.")
-    _check_linear_cache(check, "cache", cache, want[1], "return cache = (A, W, b).")
+    _check_linear_cache(check, "cache", cache, want[1],
+                        "the linear cache is (A_prev, W, b) in this order: return (A, W, b).")
 
 
 @WEEK.exercise("linear_activation_forward(A_prev, W, b, activation)", [
@@ -242,8 +179,7 @@ def check_linear_activation_forward(check, case, out, want):
     A, cache = diagnoses.returns(check, out, "A, cache")
     check.true(not isinstance(A, tuple | list), f"A must be an array, but it is {layout(A)}.",
                "the given helpers return a pair: A, activation_cache = relu(Z).")
-    check.shape("A", A, np.shape(want[0]), "A has the shape of Z: one column per example.")
-    other = _same_as(A, case, 0)
+    other = case.gives(A, "activation", 0)
     check.true(other is None, f"with activation={name!r}, A is what {other!r} gives.",
                "use the activation argument: A, activation_cache = FORWARD[activation](Z) "
                "(or one branch per name).")
@@ -257,14 +193,14 @@ def check_linear_activation_forward(check, case, out, want):
 @WEEK.exercise("L_model_forward(X, parameters, *, activation='relu')", [
     *({"X": X_FORWARD, "parameters": P_FORWARD} | ({"activation": a} if a != "relu" else {})
       for a in ACTIVATION_NAMES),
-    {"X": X_FORWARD, "parameters": _deep_parameters([4, 3, 1], 330)},
-    {"X": X_FORWARD, "parameters": _deep_parameters([4, 1], 335)}],
+    {"X": X_FORWARD, "parameters": parameters([4, 3, 1], 332)},
+    {"X": X_FORWARD, "parameters": parameters([4, 1], 337)}],
     hints={"KeyError": "L = len(parameters) // 2: parameters holds a W and a b per layer, "
                        "and the layers are numbered 1 .. L.",
            "not aligned": "layer l takes the output A of layer l - 1 (A = X for layer 1 only): "
                           "A, cache = linear_activation_forward(A, W, b, ...)."})
 def check_L_model_forward(check, case, out, want):
-    name, m, L = case.given("activation"), case["X"].shape[1], _layers(case["parameters"])
+    name, m, L = case.given("activation"), case["X"].shape[1], len(case["parameters"]) // 2
     AL, caches = diagnoses.returns(check, out, "AL, caches")
     want_AL, want_caches = want
     label = f"({plural(L, 'layer')}, activation={name!r})"
@@ -293,32 +229,14 @@ def check_L_model_forward(check, case, out, want):
 @WEEK.exercise("compute_cost(AL, Y)", [
     {"AL": np.array([[0.8, 0.9, 0.4]]), "Y": np.array([[1.0, 1.0, 0.0]])},
     {"AL": np.abs(grid(1, 9, 341)) % 0.98 + 0.01, "Y": labels(9, 342)}],
-    hints={"not aligned": "Y and AL are both rows (1, m): np.dot(Y, np.log(AL).T) (a row times "
-                          "a column) gives the (1, 1) sum, or sum Y * np.log(AL) entry by "
-                          "entry."})
+    hints=diagnoses.row_product_hints("AL"))
 def check_compute_cost(check, case, cost, want):
     check.scalar("cost", cost, "np.dot gives a (1, 1) array: turn it into a single number with "
                                "cost = np.squeeze(cost).")
-    AL, Y = case["AL"], case["Y"]
-    check.close("cost", cost, want, diagnoses.cross_entropy_hint(cost, AL, Y)
-                or "J = -(1/m) * sum(Y * log(AL) + (1 - Y) * log(1 - AL)), both terms.",
-                m=Y.shape[1])
+    diagnoses.cross_entropy(check, "cost", cost, want, case["AL"], case["Y"])
 
 
 # -- backward -------------------------------------------------------------------------------
-def _check_db(check: Check, what: str, db, want, m: int, hint: str = "") -> None:
-    __tracebackhide__ = True
-    n = np.shape(want)[0]
-    if np.shape(db) in ((m,), (1, m)) and m != n:
-        check.fail(f"{what} has shape {np.shape(db)}, but it must have the shape of b, "
-                   f"{np.shape(want)}.",
-                   "it was summed over the units: sum over the examples instead, "
-                   "np.sum(dZ, axis=1, keepdims=True) / m.")
-    check.close(what, db, want, m=m,
-                hint=("db = (1/m) np.sum(dZ, axis=1, keepdims=True): sum over the examples "
-                      "(axis=1) and keep the column shape. " + hint).strip())
-
-
 @WEEK.exercise("linear_backward(dZ, cache)", [
     {"dZ": grid(3, 4, 351), "cache": (grid(3, 4, 352), grid(3, 3, 353), grid(3, 1, 354))},
     {"dZ": grid(3, 4, 355), "cache": (grid(5, 4, 356), grid(3, 5, 357), grid(3, 1, 358))}],
@@ -332,7 +250,7 @@ def check_linear_backward(check, case, out, want):
                 hint="dA_prev = np.dot(W.T, dZ): the transpose goes on W, and there is no "
                      "1/m in dA_prev.")
     check.close("dW", dW, want[1], m=m, hint="dW = (1/m) np.dot(dZ, A_prev.T) has the shape of W.")
-    _check_db(check, "db", db, want[2], m)
+    diagnoses.bias_gradient(check, "db", db, want[2], m)
 
 
 @WEEK.exercise("linear_activation_backward(dA, cache, activation)", [
@@ -351,12 +269,11 @@ def check_linear_activation_backward(check, case, out, want):
     derivative = (f"dZ = dA * g'(Z) with g = {name}, g'(Z) = {DERIVATIVES[name]}: "
                   "use BACKWARD[activation](dA, activation_cache), then your "
                   "linear_backward(dZ, linear_cache).")
-    check.shape("dW", dW, np.shape(want[1]), "dW has the shape of W.")
-    other = _same_as(dW, case, 1)
+    other = case.gives(dW, "activation", 1)
     check.true(other is None, f"with activation={name!r}, dW is what {other!r} gives.",
                f"use the activation argument for the derivative. {derivative}")
     check.close(f"dW (activation={name!r})", dW, want[1], m=m, hint=derivative)
-    _check_db(check, f"db (activation={name!r})", db, want[2], m, derivative)
+    diagnoses.bias_gradient(check, f"db (activation={name!r})", db, want[2], m, derivative)
     check.close(f"dA_prev (activation={name!r})", dA_prev, want[0], m=m,
                 hint="dA_prev = W^T dZ, from linear_backward.")
 
@@ -400,16 +317,14 @@ def check_L_model_backward(check, case, grads, want):
                f"grads['db' + str(l)], so for L = {L} the keys are {', '.join(keys)}.")
     _check_dAL_slope_twice(check, grads, want, case, L, label)
     for l in range(L, 0, -1):
-        if l == L:
-            hint = ("layer L is the sigmoid layer: start from dAL = -(np.divide(Y, AL) - "
-                    "np.divide(1 - Y, 1 - AL)) and go back through it with caches[L - 1] "
-                    "and 'sigmoid'.")
-        else:
-            hint = (f"layer {l} is a hidden layer: linear_activation_backward(grads['dA{l}'], "
-                    f"caches[{l - 1}], activation) with the activation argument (here "
-                    f"{name!r}); only layer L uses 'sigmoid'.")
+        hint = ("layer L is the sigmoid layer: start from dAL = -(np.divide(Y, AL) - "
+                "np.divide(1 - Y, 1 - AL)) and go back through it with caches[L - 1] and "
+                "'sigmoid'." if l == L else f"layer {l} is a hidden layer: "
+                f"linear_activation_backward(grads['dA{l}'], caches[{l - 1}], activation) with "
+                f"the activation argument (here {name!r}); only layer L uses 'sigmoid'.")
         check.close(f"grads['dW{l}'] {label}", grads[f"dW{l}"], want[f"dW{l}"], m=m, hint=hint)
-        _check_db(check, f"grads['db{l}'] {label}", grads[f"db{l}"], want[f"db{l}"], m, hint)
+        diagnoses.bias_gradient(check, f"grads['db{l}'] {label}", grads[f"db{l}"],
+                                want[f"db{l}"], m, hint)
         check.close(f"grads['dA{l - 1}'] {label}", grads[f"dA{l - 1}"], want[f"dA{l - 1}"],
                     hint=f"dA{l - 1} = W{l}^T dZ{l} is the dA_prev of layer {l}: store it "
                          f"under 'dA' + str({l} - 1).")
@@ -417,15 +332,14 @@ def check_L_model_backward(check, case, grads, want):
 
 # -- gradient descent -----------------------------------------------------------------------
 @WEEK.exercise("update_parameters(params, grads, learning_rate)", [
-    {"params": _deep_parameters([3, 4, 1], 371), "grads": _gradients([3, 4, 1], 5, 372),
+    {"params": parameters([3, 4, 1], 373), "grads": _gradients([3, 4, 1], 5, 372),
      "learning_rate": 0.1},
-    {"params": _deep_parameters([4, 3, 2, 1], 375), "grads": _gradients([4, 3, 2, 1], 5, 376),
+    {"params": parameters([4, 3, 2, 1], 377), "grads": _gradients([4, 3, 2, 1], 5, 376),
      "learning_rate": 0.05}],
     hints={"KeyError": "L = len(params) // 2: params holds a W and a b per layer, numbered "
                        "1 .. L; grads also holds dA0 .. dA{L-1}, which are not parameters."})
 def check_update_parameters(check, case, params, want):
-    lr, L = case["learning_rate"], _layers(case["params"])
-    check.keys("the new parameters", params, diagnoses.parameter_keys(L))
+    lr, L = case["learning_rate"], len(case["params"]) // 2
     diagnoses.step(check, "the new parameters", params, case["params"], want, lr,
                    diagnoses.parameter_keys(L), "update every layer, l = 1 .. L, both W and b: ")
     diagnoses.parameters(check, "the new parameters", params, want,
@@ -434,15 +348,6 @@ def check_update_parameters(check, case, params, want):
 
 
 # -- models ---------------------------------------------------------------------------------
-def _stored_start(name: str, match: dict) -> dict | None:
-    """The stored result of an initialization case with these arguments, if there is one."""
-    exercise = WEEK.exercises[name]
-    for case, want in zip(exercise.cases, exercise.expected()):
-        if all(case.get(k, exercise.defaults.get(k)) == v for k, v in match.items()):
-            return want
-    return None
-
-
 def _check_slope_twice_in_the_step(check: Check, params, start: dict, want: dict) -> None:
     """At the start every output is sigma(about 0) = 0.5, where sigma' = 1/4: a first step a
     quarter as long as it should be, in every parameter, is the sigmoid's slope applied twice
@@ -490,7 +395,7 @@ def _check_model(check: Check, case, out, want, start: dict | None, first_hint: 
                    {**MODEL, "layers_dims": (3, 5, 1), "num_iterations": 201}], seed=OUTER_SEED)
 def check_two_layer_model(check, case, out, want):
     n_x, n_h, n_y = case["layers_dims"]
-    start = _stored_start("initialize_parameters", {"n_x": n_x, "n_h": n_h, "n_y": n_y})
+    start = WEEK.exercises["initialize_parameters"].stored(n_x=n_x, n_h=n_h, n_y=n_y)
     _check_model(check, case, out, want, start,
                  "the cost of iteration 0 comes from the initial parameters: initialize with "
                  "initialize_parameters(n_x, n_h, n_y) (seed 1 inside), then forward with "
@@ -516,8 +421,8 @@ def check_two_layer_model(check, case, out, want):
                seed=OUTER_SEED)
 def check_L_layer_model(check, case, out, want):
     name, init_scale = case.given("activation"), case.given("init_scale")
-    start = _stored_start("initialize_parameters_deep",
-                          {"layer_dims": case["layers_dims"], "init_scale": init_scale})
+    start = WEEK.exercises["initialize_parameters_deep"].stored(
+        layer_dims=case["layers_dims"], init_scale=init_scale)
     _check_model(check, case, out, want, start,
                  "the cost of iteration 0 comes from the initial parameters and the forward "
                  "pass: initialize_parameters_deep(layers_dims, init_scale=init_scale) and "
