@@ -39,12 +39,15 @@ def parameters(check: Check, what: str, params, want: dict, hint: str | None = N
 def initial_parameters(check: Check, what: str, params, dims: list[int], context: str = "",
                        keys_hint: str | None = None, names: list[str] | None = None) -> None:
     """Freshly initialized parameters for layer sizes `dims` (called `names` in the hints, n[l]
-    by default): the keys, W[l] (n[l], n[l-1]), b[l] (n[l], 1) and zero biases."""
+    by default): exactly the keys W1, b1, ..., W[l] (n[l], n[l-1]), b[l] (n[l], 1), zero b."""
     __tracebackhide__ = True
     L, names = len(dims) - 1, names or [f"n[{l}]" for l in range(len(dims))]
     hidden = ["hidden unit"] if L == 2 else [f"unit of layer {l}" for l in range(1, L)]
     units = ["input", *hidden, "output unit"]
-    check.keys(what + context, params, parameter_keys(L), keys_hint)
+    keys = parameter_keys(L)
+    check.keys(what + context, params, keys, keys_hint)
+    check.true(not set(params) - set(keys), f"{what}{context} has the extra key(s) "
+               f"{sorted(set(params) - set(keys))}; expected exactly {keys}.", keys_hint)
     for l in range(1, L + 1):
         W, b = f"{what}['W{l}']{context}", f"{what}['b{l}']{context}"
         draw = (f"draw W{l} with np.random.randn({names[l]}, {names[l - 1]}): one row per "
@@ -167,26 +170,18 @@ def costs(check: Check, got, want: list, num_iterations: int, hint: str,
     __tracebackhide__ = True
     check.true(isinstance(got, list), f"costs must be a list, but it is {describe(got)}.",
                "start with costs = [].")
-    check.true(len(got) == len(want),
-               f"with num_iterations={num_iterations}, costs must hold "
-               f"{plural(len(want), 'entry')} ({_recorded(len(want), every)}), but it holds "
-               f"{len(got)}.",
+    n, last = len(want), every * (len(want) - 1)
+    recorded = ("iteration 0" if n <= 1 else f"iterations 0, {every}, ..., {last}" if n > 3 else
+                f"iterations {', '.join(str(every * k) for k in range(n - 1))} and {last}")
+    check.true(len(got) == n,
+               f"with num_iterations={num_iterations}, costs must hold {plural(n, 'entry')} "
+               f"({recorded}), but it holds {len(got)}.",
                f"append the cost when i % {every} == 0, starting at i = 0 (not every iteration).")
     values, want = np.ravel(np.asarray(got, dtype=float)), np.ravel(np.asarray(want, float))
     if first_hint:
         check.close("costs[0] (the cost of the initial parameters)", values[:1], want[:1],
                     first_hint)
     check.close("costs", values, want, hint)
-
-
-def _recorded(n: int, every: int) -> str:
-    """The iterations whose cost is recorded, in words: iteration 0; iterations 0, 100 and 200."""
-    its = [str(every * k) for k in range(n)]
-    if n <= 1:
-        return "iteration 0"
-    if n <= 3:
-        return f"iterations {', '.join(its[:-1])} and {its[-1]}"
-    return f"iterations 0, {every}, ..., {its[-1]}"
 
 
 def row_product_hints(A: str) -> dict:

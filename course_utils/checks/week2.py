@@ -85,11 +85,10 @@ def check_forward_propagation(check, case, out, want):
     check.shape("A2", A2, (1, case["X"].shape[1]),
                 "A2 = sigmoid(W2 A1 + b2) has one column per example.")
     check.keys("cache", cache, ["Z1", "A1", "Z2", "A2"])
-    check.close(f"cache['Z1'] (activation={name!r})", cache["Z1"], want[1]["Z1"],
-                "Z1 = np.dot(W1, X) + b1.")
-    check.close(f"cache['A1'] (activation={name!r})", cache["A1"], want[1]["A1"],
-                f"A1 = g(Z1) with the hidden activation g = {name}: use the `activation` "
-                "argument, e.g. g, _ = ACTIVATIONS[activation].")
+    for key, hint in (("Z1", "Z1 = np.dot(W1, X) + b1."),
+                      ("A1", f"A1 = g(Z1) with the hidden activation g = {name}: use the "
+                             "`activation` argument, e.g. g, _ = ACTIVATIONS[activation].")):
+        check.close(f"cache['{key}'] (activation={name!r})", cache[key], want[1][key], hint)
     check.close("A2", A2, want[0], "the output layer is always a sigmoid: A2 = sigmoid(Z2).")
 
 
