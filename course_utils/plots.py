@@ -40,10 +40,7 @@ def decision_boundary(ax, predict, X, Y, resolution: int = 150, margin: float = 
     ax.contourf(xx, yy, zz, levels=[-0.01, 0.5, 1.01], colors=["#f4c7c3", "#c6dbef"], alpha=0.9)
     ax.scatter(X[0], X[1], c=np.ravel(Y), cmap="RdBu", s=12, edgecolors="k", linewidths=0.3,
                vmin=0, vmax=1)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), xticks=[], yticks=[])
     if title:
         ax.set_title(title, fontsize=9)
 

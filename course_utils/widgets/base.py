@@ -9,6 +9,16 @@ A run sends an early frame after its first chunk, then one whenever the last is 
 unless its end is nearer. Outside a running loop, and for the first run of `show()` (so the
 saved notebook holds the trained figure), training is synchronous. Nothing raises: the
 learner's failures are said in words (`learner_code`), the explorer's own in the status line.
+
+A new explorer is a subclass that declares NAME (for messages), FUNCTIONS (the learner's),
+DEFAULTS (every setting, num_iterations among them), `make_controls(values)` -> {setting:
+control} laid out in COLUMNS, KEYWORDS (those controls need); `start(run)`, which makes each
+function's first call through `self.check(run, name, contract, *args)` and keeps its state in
+`run.work`, `step(run, i)` -> the next i (`self.call`, `self.record`) and `end(run)` (the last
+record, the state unless "done", the message); SIZE and BOXES, `build(frame)` and `draw(run)`.
+A network learning a planar data set by gradient descent subclasses `PlanarExplorer` instead,
+which owns the step and the recording: it adds FORWARD, `backward`, a `start` beginning with
+`self.planar(run)`, an `end`, and a MapPanel `map` among its panels (drawn by `boundary`).
 """
 
 from __future__ import annotations
@@ -32,7 +42,7 @@ from ..learner_code import (
     return_problem,
 )
 from .frame import Frame
-from .training import EXPLODED, divergence
+from .training import EXPLODED, divergence, planar_data
 
 CHUNK_SECONDS = 0.03  # longest stretch of training before control changes can get in
 MIN_REDRAW_SECONDS = 0.1  # frames during a run come at most this often, and at most every
@@ -117,19 +127,14 @@ def _refuse_unknown(owner: str, what: str, given, known) -> None:
 
 @contextmanager
 def quiet():
-    """No numpy or Python warnings for the learner's numbers (held for one chunk, never across
-    a pause: other cells keep theirs)."""
+    """No warnings for the learner's numbers (for one chunk, never across a pause)."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         yield
 
 
 class Explorer:
-    """Controls, status line, keyword notes and one live figure around the learner's functions.
-
-    A subclass sets NAME, FUNCTIONS, DEFAULTS, COLUMNS, KEYWORDS, SIZE and BOXES and defines
-    `make_controls(values)` -> {setting: control}, `build(frame)`, `start(run)`, `step(run, i)`
-    -> the next i, `end(run)` (the final record, state and message) and `draw(run)`."""
+    """Controls, status line, keyword notes and one live figure around the learner's functions."""
 
     NAME = "explorer"  # the entry point's name, used in messages
     FUNCTIONS = COLUMNS = KEYWORDS = BOXES = ()
@@ -168,7 +173,6 @@ class Explorer:
         self.frame = Frame(self.SIZE, self.BOXES)
         self.build(self.frame)
 
-    # -- public ----------------------------------------------------------------------------
     def show(self):
         """Displays the controls and trains once, synchronously, so the output holds a figure."""
         from IPython.display import display
@@ -178,10 +182,10 @@ class Explorer:
         return self
 
     def settings(self) -> dict:
-        """The control values, then the fixed settings, under their argument names."""
+        """The control values, then the fixed settings."""
         return {name: control.value for name, control in self.controls.items()} | self.fixed
 
-    def set(self, run: bool = True, **values) -> Run | None:
+    def set(self, **values) -> Run:
         """Sets several controls at once (names as in `settings()`), then retrains once."""
         _refuse_unknown(f"{type(self).__name__}.set", "control", values, self.controls)
         self._quiet = True
@@ -190,16 +194,15 @@ class Explorer:
                 self.controls[name].value = value
         finally:
             self._quiet = False
-        return self.run() if run else None
+        return self.run()
 
     @property
     def last_run(self) -> Run | None:
         return self.runs[-1] if self.runs else None
 
     def run(self, sync: bool = False) -> Run:
-        """Starts a run with the current settings and cancels any run still going. Inside a
-        running event loop (a kernel) it trains in an asyncio task (`self.task`) and returns at
-        once; with `sync=True` or without a running loop it trains to the end."""
+        """Starts a run with the current settings, cancelling any run still going: in a running
+        event loop (a kernel) as an asyncio task (`self.task`), else (or if `sync`) to the end."""
         with self._lock:
             self._generation += 1
             run = self.RUN(self._generation, self.settings())
@@ -211,13 +214,11 @@ class Explorer:
             with suppress(RuntimeError):  # no running loop: not in a kernel
                 loop = asyncio.get_running_loop()
         if loop is None:
-            for _ in steps:
-                pass
+            deque(steps, maxlen=0)  # trains to the end
         else:
             self.task = loop.create_task(self._drive(steps))
         return run
 
-    # -- what a subclass may change, and its tools -------------------------------------------
     def check_settings(self, values: dict) -> None:
         """Raises, in words, for settings that cannot work (before any control is made)."""
 
@@ -261,7 +262,6 @@ class Explorer:
         """What went wrong, as the first line of the message, or ""."""
         return run.message.split("<br>")[0] if run.state in ("failed", "diverged") else ""
 
-    # -- the run loop ------------------------------------------------------------------------
     def _control_changed(self, _change) -> None:
         if not self._quiet:
             self.run()
@@ -308,7 +308,7 @@ class Explorer:
             gap = max(MIN_REDRAW_SECONDS, REDRAW_FACTOR * self._frame_seconds)
             if remaining >= FRAME_WORTH * self._frame_seconds and (
                     run.redraws == 0 or now - last_frame >= gap):
-                self._draw(run)
+                self._send(run, self._render(run))
                 self._say(run)
                 last_frame = time.perf_counter()
             yield
@@ -350,13 +350,8 @@ class Explorer:
             run.train_seconds += time.perf_counter() - began
         return None
 
-    def _draw(self, run: Run) -> None:
-        """Updates the panels for `run` and sends the frame, unless a newer run started."""
-        self._send(run, self._render(run))
-
     def _render(self, run: Run) -> bytes | None:
-        """The panels updated for `run`, as PNG bytes (None if a newer run started or the
-        drawing failed: then the run says so)."""
+        """The panels drawn for `run`, as PNG; None if a newer run started or drawing failed."""
         began = time.perf_counter()
         with self._lock:
             if self._stale(run):
@@ -391,3 +386,56 @@ class Explorer:
             timed = f" &middot; {run.seconds:.2f} s" if self.TIMED else ""
             warning = f"<br><span style='color:#a60'>{run.warning}</span>" if run.warning else ""
             self.status.value = run.message + timed + warning
+
+
+class PlanarExplorer(Explorer):
+    """A network learning a planar data set (`training.planar_data`) by gradient descent: a step
+    is FORWARD(X, parameters) -> (A, cache), the subclass' `backward(run, X, Y, parameters, A,
+    cache)` -> grads (the learner's call through `self.call`), update_parameters(parameters,
+    grads, learning_rate); compute_cost(A, Y) is recorded about POINTS times a run."""
+
+    FORWARD = "forward_propagation"
+    TEST_COST = True  # record the test cost too
+    POINTS = 100
+
+    def check_settings(self, values):
+        planar_data(values)  # a bad data set name, m, noise or test ratio, in words
+
+    def planar(self, run: Run):
+        """X, Y, X_test, Y_test of the run (kept in run.work["data"]); also sets the recording
+        interval and seeds numpy, for a learner's initialization that does not seed."""
+        s = run.settings
+        run.work["data"] = planar_data(s)
+        run.every = max(1, s["num_iterations"] // self.POINTS)
+        np.random.seed(s["seed"])
+        return run.work["data"]
+
+    def step(self, run, i):
+        X, Y, _, _ = run.work["data"]
+        params = run.work["parameters"]
+        A, cache = self.call(run, self.FORWARD, X, params)
+        if i % run.every == 0:
+            self.record_costs(run, i, params, A)
+            if run.halt:
+                return i
+        grads = self.backward(run, X, Y, params, A, cache)
+        run.work["parameters"] = self.call(run, "update_parameters", params, grads,
+                                           run.settings["learning_rate"])
+        return i + 1
+
+    def record_costs(self, run: Run, i: int, params: dict, A=None) -> None:
+        """Records the (train and, if TEST_COST, test) cost of `params` at iteration i."""
+        X, Y, X_test, Y_test = run.work["data"]
+        A = self.call(run, self.FORWARD, X, params)[0] if A is None else A
+        test_cost = None
+        if self.TEST_COST:
+            A_test = self.call(run, self.FORWARD, X_test, params)[0]
+            test_cost = self.call(run, "compute_cost", A_test, Y_test)
+        self.record(run, i, self.call(run, "compute_cost", A, Y), test_cost, params)
+
+    def boundary(self, run: Run, styles):
+        """Shows the data on the `map` panel; P(class 1) on its grid, or None before training."""
+        self.map.show_data(planar_data(run.settings), styles)
+        if run.parameters is None:
+            return None
+        return self.call(run, self.FORWARD, self.map.grid, run.parameters)[0]

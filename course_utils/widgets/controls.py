@@ -13,12 +13,11 @@ def _make(kind: str, description: str, **options):
     return getattr(ipywidgets, kind)(description=description, **LOOK, **options)
 
 
-def slider(description: str, value, low, high, step=1, readout: str = ""):
+def slider(description: str, value, low, high, step=1):
     """A linear slider over [low, high], widened to hold `value`; whole numbers if all are."""
     whole = all(isinstance(x, int) for x in (value, low, high, step))
     return _make("IntSlider" if whole else "FloatSlider", description, value=value, step=step,
-                 min=min(low, value), max=max(high, value), continuous_update=False,
-                 **({"readout_format": readout} if readout else {}))
+                 min=min(low, value), max=max(high, value), continuous_update=False)
 
 
 def log_slider(description: str, value: float, low: int, high: int, step: float = 0.1,

@@ -19,25 +19,19 @@ import numpy as np
 from ..layer_activations import HIDDEN_ACTIVATIONS
 from ..learner_code import Columns, Parts
 from ..planar import DATASETS
-from .base import Explorer, Keyword, Run, red
+from .base import Keyword, PlanarExplorer, Run, red
 from .controls import choice, log_slider, slider
-from .depth_diagnosis import (
-    EXPLODING,
-    VANISHING,
-    dead_layer,
-    diagnose,
-    layer_spreads,
-    smaller_scale,
-)
+from .depth_diagnosis import dead_layer, diagnose, gradient_note, layer_spreads, smaller_scale
 from .frame import TITLE, CostPanel, MapPanel
-from .training import accuracy, divergence, learning_rate_warning, planar_data
+from .training import accuracy, divergence, learning_rate_warning
 
 FUNCTIONS = ("initialize_parameters_deep", "L_model_forward", "compute_cost",
              "L_model_backward", "update_parameters")
 GRID = 40  # the decision boundary is evaluated on GRID x GRID points
-AXIS_RANGE = {"A": (1e-2, 1e1), "dW": (1e-4, 1e-1)}  # the least each log axis shows
-POINTS = 100  # about this many costs are recorded per run
-COLORS = {"A": "#2166ac", "dW": "#c0392b"}
+# per spread panel: what it shows, its colour and the least its log axis spans (the healthy range)
+SPREADS = {"A": ("activations A", "#2166ac", (1e-2, 1e1)),
+           "dW": ("gradients dW", "#c0392b", (1e-4, 1e-1))}
+WHEN = (("init", "o-", 1.0, "at init"), ("end", "s--", 0.55, "after training"))  # the lines
 
 
 @dataclass
@@ -49,10 +43,6 @@ class DepthRun(Run):
     spreads: dict = field(default_factory=dict)
     weight_change: list = field(default_factory=list)
     diagnosis: str | None = None
-
-    @property
-    def final_cost(self) -> float | None:
-        return self.costs[-1] if self.costs else None
 
     @property
     def gradient_ratio(self) -> float | None:
@@ -77,11 +67,13 @@ def _caches_problem(caches, L: int, m: int) -> str | None:
     return None
 
 
-class DepthExplorer(Explorer):
+class DepthExplorer(PlanarExplorer):
     """Controls, status line and one live figure around the learner's week 3 functions."""
 
     NAME = "depth_explorer"
     FUNCTIONS = FUNCTIONS
+    FORWARD = "L_model_forward"
+    TEST_COST = False
     DEFAULTS = {"dataset": "flower", "depth": 5, "width": 10, "activation": "relu",
                 "init_scale": 10 ** -0.5, "learning_rate": 0.1, "num_iterations": 400,
                 "noise": 0.2, "m": 300, "test_ratio": 0.2, "seed": 1}
@@ -98,9 +90,6 @@ class DepthExplorer(Explorer):
              [0.795, 0.17, 0.195, 0.67])
     RUN = DepthRun
 
-    def check_settings(self, values):
-        planar_data(values)  # a bad data set name, m, noise or test ratio, in words
-
     def make_controls(self, v):
         return {"dataset": choice("data set", DATASETS, v["dataset"]),
                 "depth": slider("hidden layers", v["depth"], 1, 10),
@@ -115,14 +104,11 @@ class DepthExplorer(Explorer):
         """The settings as the diagnosis reads them (init_scale None: fixed by the learner)."""
         return s | {"init_scale": s["init_scale"] if self.supports["init_scale"] else None}
 
-    # -- training ------------------------------------------------------------------------------
     def start(self, run):
         s = run.settings
-        X, Y, _, _ = run.work["data"] = planar_data(s)
+        X, Y, _, _ = self.planar(run)
         m, L = X.shape[1], s["depth"] + 1
-        run.every = max(1, s["num_iterations"] // POINTS)
         keys = dict.fromkeys(f"{kind}{l}" for l in range(1, L + 1) for kind in "Wb")
-        np.random.seed(s["seed"])  # for a learner's initialization that does not seed
         params = self.check(run, "initialize_parameters_deep", keys,
                             [X.shape[0]] + [s["width"]] * s["depth"] + [1])
         AL, caches = self.check(run, "L_model_forward", Parts(
@@ -138,18 +124,8 @@ class DepthExplorer(Explorer):
         run.work["parameters"] = params
         run.work["initial"] = [np.array(params[f"W{l}"], dtype=float) for l in range(1, L + 1)]
 
-    def step(self, run, i):
-        X, Y, _, _ = run.work["data"]
-        params = run.work["parameters"]
-        AL, caches = self.call(run, "L_model_forward", X, params)
-        if i % run.every == 0:
-            self.record(run, i, self.call(run, "compute_cost", AL, Y), parameters=params)
-            if run.halt:
-                return i
-        grads = self.call(run, "L_model_backward", AL, Y, caches)
-        run.work["parameters"] = self.call(run, "update_parameters", params, grads,
-                                           run.settings["learning_rate"])
-        return i + 1
+    def backward(self, run, X, Y, parameters, AL, caches):
+        return self.call(run, "L_model_backward", AL, Y, caches)
 
     def end(self, run):
         """Final cost, spreads and accuracies (after a halt too: the diagnosis still holds)."""
@@ -157,10 +133,8 @@ class DepthExplorer(Explorer):
         params = run.work["parameters"]
         AL, caches = self.call(run, "L_model_forward", X, params)
         if run.halt is None:
-            self.record(run, run.settings["num_iterations"],
-                        self.call(run, "compute_cost", AL, Y), parameters=params)
-        run.spreads["end"] = layer_spreads(AL, caches,
-                                           self.call(run, "L_model_backward", AL, Y, caches))
+            self.record_costs(run, run.settings["num_iterations"], params, AL)
+        run.spreads["end"] = layer_spreads(AL, caches, self.backward(run, X, Y, params, AL, caches))
         run.train_accuracy = accuracy(AL > 0.5, Y)
         run.test_accuracy = accuracy(self.call(run, "L_model_forward", X_test, params)[0] > 0.5,
                                      Y_test)
@@ -168,7 +142,7 @@ class DepthExplorer(Explorer):
                              for l, W in enumerate(run.work["initial"], start=1)]
         blew_up = self._blew_up(run)
         run.state = "diverged" if blew_up else "done"
-        self._words(run, run.work["sentence"], blew_up)
+        self._words(run, blew_up)
 
     def _blew_up(self, run) -> str | None:
         """Words for a run whose cost became infinite, grew or ended higher, or None."""
@@ -186,15 +160,14 @@ class DepthExplorer(Explorer):
                       f"{smaller_scale(self._effective(run.settings))}.")
         return f"Training diverged: {grew}. {advice}" if grew else None
 
-    def _words(self, run, sentence: str, blew_up: str | None) -> None:
-        """The message (how the run ended, the diagnosis at init) and the warning (what went
-        wrong on the way) of a trained run."""
+    def _words(self, run, blew_up: str | None) -> None:
+        """The message (how it ended, the diagnosis at init) and warning (what went wrong)."""
         lr = run.settings["learning_rate"]
-        lines = [red(blew_up) if blew_up else f"Final cost {run.final_cost:.4f} &middot; "
+        lines = [red(blew_up) if blew_up else f"Final cost {run.costs[-1]:.4f} &middot; "
                  f"accuracy train {run.train_accuracy:.1f}%, test {run.test_accuracy:.1f}%"]
         if run.diagnosis or not blew_up:
-            lines.append(f"<span style='color:{'#a60' if run.diagnosis else '#262'}'>{sentence}"
-                         "</span>")
+            lines.append(f"<span style='color:{'#a60' if run.diagnosis else '#262'}'>"
+                         f"{run.work['sentence']}</span>")
         run.message = "<br>".join(lines)
         later = ""
         if not blew_up and max(run.costs) > 2 * run.costs[0]:  # it overshot, then came down
@@ -207,7 +180,6 @@ class DepthExplorer(Explorer):
                 later += f" Steps this large kill units: try a learning rate of {lr / 10:.3g}."
         run.warning = later.strip()
 
-    # -- drawing -------------------------------------------------------------------------------
     def build(self, frame):
         """The map, the cost and the two spread panels; log axes get plain "1e-5" labels
         (mathtext labels cost milliseconds each)."""
@@ -218,10 +190,8 @@ class DepthExplorer(Explorer):
                             colors=("#67001f", "#053061"))  # the ends of RdBu
         self.costs = CostPanel(frame, axes[1], wrap=32)
         axes[1].yaxis.set_major_formatter("{x:.2g}")
-        self.spread_axes = {"A": axes[2], "dW": axes[3]}
-        self.spread_lines = {}
-        for key, ax in self.spread_axes.items():
-            what = "activations A" if key == "A" else "gradients dW"
+        self.spread_axes, self.spread_lines = dict(zip(SPREADS, axes[2:])), {}
+        for (key, (what, color, _)), ax in zip(SPREADS.items(), axes[2:]):
             ax.set_yscale("log")
             ax.yaxis.set_major_locator(LogLocator(base=10, numticks=5))
             ax.yaxis.set_major_formatter(FuncFormatter(
@@ -229,20 +199,15 @@ class DepthExplorer(Explorer):
             ax.yaxis.set_minor_locator(NullLocator())
             ax.set_xlabel("layer l", labelpad=1)
             ax.set_title(f"spread of the {what}[l]", **TITLE)
-            for when, style, alpha in (("init", "o-", 1.0), ("end", "s--", 0.55)):
+            for when, style, alpha, label in WHEN:
                 self.spread_lines[key, when] = frame.animate(ax.plot(
-                    [], [], style, color=COLORS[key], alpha=alpha, markersize=3.5,
-                    label="at init" if when == "init" else "after training")[0])
+                    [], [], style, color=color, alpha=alpha, markersize=3.5, label=label)[0])
         frame.animate(axes[3].legend(fontsize=7, loc="upper left"))
-        self.gradient_note = frame.animate(axes[3].text(
-            0.5, 0.5, "", transform=axes[3].transAxes, ha="center", va="center", fontsize=7,
-            color="#a60", zorder=5, bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0}))
+        self.gradient_note = frame.note(axes[3], "#a60", 7)
 
     def draw(self, run):
         s = run.settings
-        self.map.show_data(planar_data(s), (("k", 9, 0.3),))
-        probabilities = None if run.parameters is None else self.call(
-            run, "L_model_forward", self.map.grid, run.parameters)[0]
+        probabilities = self.boundary(run, (("k", 9, 0.3),))
         title = {"failed": "not trained", "diverged": "training diverged"}.get(run.state) or (
             "training…" if run.train_accuracy is None else
             f"train {run.train_accuracy:.0f}%, test {run.test_accuracy:.0f}%")
@@ -251,44 +216,19 @@ class DepthExplorer(Explorer):
                         f"cost, learning rate {s['learning_rate']:.3g}", self.problem(run))
         layers = np.arange(1, s["depth"] + 2)
         for key, ax in self.spread_axes.items():
-            shown = []
-            for when in ("init", "end"):
+            low, high = SPREADS[key][2]  # at least: tiny values fall visibly below the range
+            for when, *_ in WHEN:
                 values = np.asarray(run.spreads.get(when, {}).get(key, [np.nan] * layers.size),
                                     dtype=float)
                 values = np.where(np.isfinite(values) & (values > 0), values, np.nan)
                 self.spread_lines[key, when].set_data(layers, values)
-                shown.append(values)
-            shown = np.concatenate(shown)
-            shown = shown[np.isfinite(shown)]
-            # the axis always spans the healthy range, so tiny values fall visibly below it
-            floor, ceiling = AXIS_RANGE[key]
-            low = min(shown.min(), floor) if shown.size else floor
-            high = max(shown.max(), ceiling) if shown.size else ceiling
+                low, high = np.nanmin([low, *values]), np.nanmax([high, *values])
             ax.set_ylim(10 ** math.floor(math.log10(low) - 0.1),
                         10 ** math.ceil(math.log10(high) + 0.1))
-            ax.set_xlim(0.6, layers.size + 0.4)
-            ax.set_xticks(layers if layers.size <= 6 else layers[::2])
-        self.gradient_note.set_text(self._gradient_note(run))
-
-    @staticmethod
-    def _gradient_note(run) -> str:
-        """The diagnosis in a few words on the gradient panel (static copies have no status)."""
-        if run.diagnosis is None:
-            return ""
-        if run.diagnosis == "dead":
-            return "dead layer: no gradient\nreaches the first layers"
-        dW = np.asarray(run.spreads["init"]["dW"], dtype=float)
-        ratio = run.gradient_ratio
-        if not np.isfinite(dW).all():
-            return f"{run.diagnosis}: gradients\nare nan or infinite"
-        if ratio is not None and not VANISHING <= ratio <= EXPLODING:
-            return f"{run.diagnosis}\ndW[1] / dW[{dW.size}] = {ratio:.0e} at init"
-        if run.diagnosis == "vanishing":
-            return f"vanishing\nevery dW < {dW.max():.0e} at init"
-        return "exploding\nthe activations grow\nlayer after layer"
+            ax.set(xlim=(0.6, layers.size + 0.4), xticks=layers[::1 if layers.size <= 6 else 2])
+        self.gradient_note.set_text(gradient_note(run.diagnosis, run.spreads.get("init")))
 
 
 def depth_explorer(*functions, **defaults) -> DepthExplorer:
-    """Shows the depth explorer on the learner's five functions (FUNCTIONS, in that order)
-    and returns it; `defaults` as in DepthExplorer.DEFAULTS."""
+    """Shows the depth explorer on the learner's FUNCTIONS and returns it (settings: DEFAULTS)."""
     return DepthExplorer(*functions, **defaults).show()

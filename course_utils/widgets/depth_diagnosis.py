@@ -11,6 +11,9 @@ VANISHING = 0.05  # spread of dW[1] below this fraction of dW[L]'s: vanishing gr
 EXPLODING = 20.0  # above this many times dW[L]'s: exploding gradients
 SHRINK = 0.1  # the activations' spread shrinking (or growing) by this factor per hidden layer,
 TOTAL = 0.01  # or by this factor from the first hidden layer to the last: vanishing (exploding)
+# how a ratio r of spreads reads before "those of", by range: "0.67 times", "1/45 of", "300 times"
+RATIO_WORDS = ((0.05, 20, "{r:.2g} times"), (1e-3, 0.05, "1/{inverse:.0f} of"),
+               (20, 1e3, "{r:.0f} times"))
 
 
 def _spread(value) -> float:
@@ -29,24 +32,24 @@ def layer_spreads(AL, caches, grads) -> dict:
 
 
 def _times(ratio: float) -> str:
-    """How a ratio reads before "those of": "0.67 times", "1/45 of", "10<sup>-7</sup> times"."""
     if not (math.isfinite(ratio) and ratio > 0):
         return f"{ratio} times"
-    if 0.05 <= ratio <= 20:
-        return f"{ratio:.2g} times"
-    if 1e-3 <= ratio < 0.05:
-        return f"1/{1 / ratio:.0f} of"
-    if 20 < ratio <= 1e3:
-        return f"{ratio:.0f} times"
+    for low, high, words in RATIO_WORDS:
+        if low <= ratio <= high:
+            return words.format(r=ratio, inverse=1 / ratio)
     return f"10<sup>{round(math.log10(ratio))}</sup> times"
+
+
+def _near(width: int) -> str:
+    return f"sqrt(1/width) = sqrt(1/{width}) &asymp; {math.sqrt(1 / width):.2g}"
 
 
 def _fix(settings: dict, larger: bool) -> str:
     """Advice on the init scale: towards sqrt(1/width) (He's sqrt(2/width) for relu)."""
     width, scale = settings["width"], settings.get("init_scale")
-    good = math.sqrt((2 if settings["activation"] in ("relu", "leaky_relu") else 1) / width)
-    near = f"sqrt(1/width) = sqrt(1/{width}) &asymp; {math.sqrt(1 / width):.2g}"
-    if settings["activation"] in ("relu", "leaky_relu"):
+    relu = settings["activation"] in ("relu", "leaky_relu")
+    good, near = math.sqrt((2 if relu else 1) / width), _near(width)
+    if relu:
         near += f" (or sqrt(2/width) &asymp; {good:.2g}, He's choice for relu)"
     direction = "larger" if larger else "smaller"
     if scale is None:
@@ -59,11 +62,10 @@ def _fix(settings: dict, larger: bool) -> str:
 
 def smaller_scale(settings: dict) -> str:
     """", or a smaller init scale (near ...)" when the init scale is above about 1, else ""."""
-    scale, width = settings.get("init_scale"), settings["width"]
+    scale = settings.get("init_scale")
     if scale is None or scale <= 1:
         return ""
-    return (f", or a smaller init scale than {scale:.3g} (near sqrt(1/width) = sqrt(1/{width}) "
-            f"&asymp; {math.sqrt(1 / width):.2g})")
+    return f", or a smaller init scale than {scale:.3g} (near {_near(settings['width'])})"
 
 
 def dead_layer(hidden) -> int | None:
@@ -126,3 +128,19 @@ def diagnose(spreads: dict, settings: dict) -> tuple[str | None, str]:
     return None, (f"{healthy}, and the spreads of the activations vary by a factor of "
                   f"{high / low:.2g} {through}, about &times;{per_layer:.2g} per layer.")
 
+
+def gradient_note(kind: str | None, spreads: dict | None) -> str:
+    """The diagnosis in a few words, for the gradient panel (static copies have no status)."""
+    if kind is None:
+        return ""
+    if kind == "dead":
+        return "dead layer: no gradient\nreaches the first layers"
+    dW = np.asarray(spreads["dW"], dtype=float)
+    ratio = dW[0] / dW[-1] if dW[-1] else None
+    if not np.isfinite(dW).all():
+        return f"{kind}: gradients\nare nan or infinite"
+    if ratio is not None and not VANISHING <= ratio <= EXPLODING:
+        return f"{kind}\ndW[1] / dW[{dW.size}] = {ratio:.0e} at init"
+    if kind == "vanishing":
+        return f"vanishing\nevery dW < {dW.max():.0e} at init"
+    return "exploding\nthe activations grow\nlayer after layer"

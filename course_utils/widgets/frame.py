@@ -22,12 +22,11 @@ TITLE = {"fontsize": 9, "y": 1.0, "pad": 4}  # a given y: titles are not placed 
 
 
 class Frame:
-    """A figure that is not attached to pyplot (callbacks may draw it on any thread), without a
-    layout engine (with one, every frame is laid out and drawn twice).
-
-    Artists that change from frame to frame are `animate`d: the rest (axes, ticks, labels) is
-    drawn once into a kept background, again only when an axis' limits change, and each frame
-    restores it and draws the animated artists over it, in z-order (text is most of a frame)."""
+    """A figure not attached to pyplot (callbacks may draw it on any thread), without a layout
+    engine (with one, every frame is laid out and drawn twice). Artists that change from frame
+    to frame are `animate`d: the rest (axes, ticks, labels) is drawn once into a kept background,
+    again only when an axis' limits change; each frame restores it and draws the animated
+    artists over it, in z-order (text is most of a frame)."""
 
     def __init__(self, size: tuple[float, float], boxes):
         self.figure = Figure(figsize=size, dpi=DPI)
@@ -47,6 +46,16 @@ class Frame:
         self.animated.remove(artist)
         artist.remove()
 
+    def title(self, ax, fontsize: float = 9):
+        """An animated empty title of `ax`, at a fixed place."""
+        return self.animate(ax.set_title("", **TITLE | {"fontsize": fontsize}))
+
+    def note(self, ax, color: str, fontsize: float):
+        """An animated empty text box in the middle of `ax`, over its other artists."""
+        return self.animate(ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center",
+                                    va="center", fontsize=fontsize, color=color, zorder=5,
+                                    bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0}))
+
     def png(self) -> bytes:
         """The frame as PNG bytes: at most one draw of the figure, then a fast zlib level."""
         limits = [(ax.get_xlim(), ax.get_ylim()) for ax in self.axes]
@@ -64,13 +73,12 @@ class Frame:
             buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
-    def show(self, png: bytes | None = None) -> None:
-        """Sends the frame (`png`, or rendered now) into the one image output (the first call
-        displays it)."""
+    def show(self, png: bytes) -> None:
+        """Sends a rendered frame into the one image output (the first call displays it)."""
         from IPython.display import Image as Picture
         from IPython.display import display
 
-        picture = Picture(data=self.png() if png is None else png, format="png")
+        picture = Picture(data=png, format="png")
         if self.handle is None:
             self.handle = display(picture, display_id=True)
         else:
@@ -93,19 +101,14 @@ def probability_colors(probabilities, shape):
 class CostPanel:
     """Cost curves against iterations, a title, and a red note saying what went wrong."""
 
-    def __init__(self, frame: Frame, ax, labels=(None,), wrap: int = 48, title_size: float = 9,
-                 from_zero: bool = True):
+    def __init__(self, frame: Frame, ax, labels=(None,), wrap: int = 48, from_zero: bool = True):
         self.ax, self.wrap, self.from_zero = ax, wrap, from_zero
         self.lines = [frame.animate(ax.plot([], [], label=label)[0]) for label in labels]
-        ax.set_xlabel("iteration")
-        ax.set_ylabel("cost J")
+        ax.set(xlabel="iteration", ylabel="cost J")
         if labels[0]:
             frame.animate(ax.legend(fontsize=8, loc="upper right"))  # over the lines
         ax.locator_params(nbins=4)  # each tick label costs a few ms per frame
-        self.title = frame.animate(ax.set_title("", **TITLE | {"fontsize": title_size}))
-        self.note = frame.animate(ax.text(
-            0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=8,
-            color="#b00", zorder=5, bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0}))
+        self.title, self.note = frame.title(ax), frame.note(ax, "#b00", 8)
 
     def show(self, iterations, curves, num_iterations: int, title: str, problem: str = ""):
         shown = [0.0] if self.from_zero else []
@@ -116,8 +119,8 @@ class CostPanel:
             shown += list(costs[np.isfinite(costs)])
         low, high = min(shown, default=0.0), max(shown, default=1.0)
         margin = 0.05 * (high - low) or 0.05 * abs(high) or 1.0
-        self.ax.set_xlim(0, num_iterations)
-        self.ax.set_ylim(low if self.from_zero else low - margin, high + margin)
+        self.ax.set(xlim=(0, num_iterations),
+                    ylim=(low if self.from_zero else low - margin, high + margin))
         self.title.set_text(title)
         self.note.set_text(plain(problem, self.wrap))
 
@@ -133,9 +136,8 @@ class MapPanel:
                                              interpolation=interpolation))
         frame.animate(*ax.spines.values())  # over the image
         self.points, self.contour, self.data = [], None, None
-        ax.set_xticks([])
-        ax.set_yticks([])
-        self.title = frame.animate(ax.set_title("", **TITLE))
+        ax.set(xticks=[], yticks=[])
+        self.title = frame.title(ax)
 
     def show_data(self, data, styles) -> None:
         """Points (X, Y) of each part of `data` with its style (edge colour, size, width);
@@ -157,8 +159,7 @@ class MapPanel:
             X[0], X[1], c=np.where(Y[0] > 0.5, self.colors[1], self.colors[0]), s=size,
             edgecolors=edge, linewidths=width)) for (X, Y), (edge, size, width)
             in zip(parts, styles)]
-        self.ax.set_xlim(lo[0], hi[0])
-        self.ax.set_ylim(lo[1], hi[1])
+        self.ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]))
 
     def show(self, probabilities, title: str) -> None:
         """Colours the map by P(class 1) on `grid` (None: white) and draws the 0.5 line."""

@@ -1,16 +1,13 @@
 """Week 1's learning-rate explorer: learning rate and iterations sliders on the learner's
 logistic regression, with its cost curve and train and test accuracy, the learned weights w as
-a picture (what the model looks for: red where a light pixel pushes towards class 1, blue
-towards class 0, on a colour scale centred on 0) and the first test pictures with their
-predictions (a tick when right, a cross when wrong), all updating while it trains.
+a picture (red where a light pixel pushes towards class 1, blue towards class 0, on a colour
+scale centred on 0) and the first test pictures with their predictions (a tick when right, a
+cross when wrong), all updating while it trains.
 
     learning_rate_explorer(initialize_with_zeros, optimize, predict,
                            X_train, Y_train, X_test, Y_test)   # trains in chunks, cancellable
     learning_rate_explorer(model, X_train, Y_train, X_test, Y_test)  # one call of model a run
     ... classes=[b"non-shirt", b"shirt"]  # optional: the names in the pictures' titles
-
-Pictures: a column of n_x = p * p values is a gray p x p picture, one of 3 p * p an RGB one
-(its weights are shown averaged over the three channels); any other n_x is shown as a strip.
 
 A chunk is one `optimize(w, b, X, Y, 100, learning_rate)`, which records exactly the cost that
 `model` would (one every 100 iterations), so the curve is the same, growing while it trains.
@@ -23,7 +20,7 @@ import numpy as np
 from ..learner_code import Columns, Parts
 from .base import Explorer, red
 from .controls import log_slider, slider
-from .frame import TITLE, CostPanel
+from .frame import CostPanel
 from .training import EXPLODED, accuracy, divergence, learning_rate_warning
 
 STEP = 100  # iterations per optimize call: one recorded cost, as in model's costs list
@@ -43,8 +40,7 @@ def picture_shape(n_x: int) -> tuple[int, ...]:
 def weight_picture(w) -> np.ndarray:
     """w (n_x, 1) as the 2-D picture the weights panel shows (an RGB one averaged over channels)."""
     w = np.asarray(w, dtype=float).ravel()
-    shape = picture_shape(w.size)
-    picture = w.reshape(shape)
+    picture = w.reshape(picture_shape(w.size))
     return picture.mean(axis=2) if picture.ndim == 3 else picture
 
 
@@ -85,30 +81,31 @@ class LearningRateExplorer(Explorer):
                 "num_iterations": slider("iterations", v["num_iterations"], 100, 3000, 100)}
 
     def build(self, frame):
-        self.costs = CostPanel(frame, frame.axes[0], wrap=60, title_size=9, from_zero=False)
+        """The cost panel, the weights picture and the first test pictures, labelled."""
+        self.costs = CostPanel(frame, frame.axes[0], wrap=60, from_zero=False)
         X_test, Y_test = self.data[2], self.data[3]
         shape = picture_shape(X_test.shape[0])
         ax = frame.axes[1]
         self.weights = frame.animate(ax.imshow(np.zeros(shape[:2]), cmap="RdBu_r", vmin=-1,
                                                vmax=1, interpolation="nearest"))
-        self.weights_title = frame.animate(ax.set_title("", **TITLE | {"fontsize": 8}))
-        ax.set_xticks([])
-        ax.set_yticks([])
+        self.weights_title = frame.title(ax, 8)
+        ax.set(xticks=[], yticks=[])
         ax.set_xlabel("red: a light pixel says 1, blue: 0", fontsize=7)
         self.shown = list(range(min(PICTURES, X_test.shape[1])))
-        self.pictures, self.picture_titles = [], []
+        self.picture_titles = []
         for ax, k in zip(frame.axes[2:], self.shown):
             column = np.clip(np.asarray(X_test[:, k], dtype=float), 0, 1)
             ax.imshow(column.reshape(shape), cmap="gray", vmin=0, vmax=1,
                       interpolation="nearest")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            label = self.classes[int(Y_test[0, k])] if len(self.classes) == 2 else Y_test[0, k]
-            ax.set_xlabel(f"is {label}", fontsize=7)
-            self.picture_titles.append(frame.animate(ax.set_title("", **TITLE | {"fontsize": 8})))
+            ax.set(xticks=[], yticks=[])
+            ax.set_xlabel(f"is {self._label(Y_test[0, k])}", fontsize=7)
+            self.picture_titles.append(frame.title(ax, 8))
         for ax in frame.axes[2 + len(self.shown):]:
             ax.axis("off")
         frame.figure.text(0.82, 0.93, "test pictures: the model says", ha="center", fontsize=8)
+
+    def _label(self, y):
+        return self.classes[int(y)] if len(self.classes) == 2 else y
 
     def start(self, run):
         X = self.data[0]
@@ -131,7 +128,7 @@ class LearningRateExplorer(Explorer):
                 if run.halt:
                     break
             run.work["predictions"] = result["Y_prediction_train"], result["Y_prediction_test"]
-            w = result.get("w") if isinstance(result, dict) else None
+            w = result.get("w")
             if w is not None and np.size(w) == X.shape[0]:
                 run.work["parameters"] = {"w": np.asarray(w), "b": result.get("b", 0.0)}
             return n
@@ -154,12 +151,11 @@ class LearningRateExplorer(Explorer):
     def end(self, run):
         self._accuracy(run)
         run.parameters = run.work.get("parameters")
-        lr, costs = run.settings["learning_rate"], np.asarray(run.costs, dtype=float)
-        # diverged: the cost became inf or nan, or exploded (EXPLODED times its start); a run
-        # that ends higher than it started but finite gets the shared warning instead
-        exploded = costs.size > 1 and np.isfinite(costs).all() and costs[-1] > EXPLODED * costs[0]
-        grew = run.halt or (divergence(costs, STEP) if exploded or not np.isfinite(costs).all()
-                            else None)
+        lr = run.settings["learning_rate"]
+        # diverged: the cost became inf or nan (that halts the run) or ended EXPLODED times its
+        # start; a run that ends higher than it started, but less, gets the shared warning
+        exploded = len(run.costs) > 1 and run.costs[-1] > EXPLODED * run.costs[0]
+        grew = run.halt or (divergence(run.costs, STEP) if exploded else None)
         if grew:
             run.state = "diverged"
             run.message = red(f"Learning rate {lr:.4g} diverged: {grew}. Try a smaller "
@@ -170,6 +166,7 @@ class LearningRateExplorer(Explorer):
             run.warning = learning_rate_warning(run.costs, run.iterations, lr)
 
     def draw(self, run):
+        """The cost curve, the weights as a picture and the test pictures' predictions."""
         lr, n = run.settings["learning_rate"], run.settings["num_iterations"]
         title = f"learning rate {lr:.4g}, {n} iterations"
         if run.state == "running":
@@ -178,10 +175,6 @@ class LearningRateExplorer(Explorer):
         if run.train_accuracy is not None and run.state != "failed":
             title += f": train {run.train_accuracy:.1f}%, test {run.test_accuracy:.1f}%"
         self.costs.show(run.iterations, (run.costs,), n, title, self.problem(run))
-        self._draw_pictures(run)
-
-    def _draw_pictures(self, run):
-        """The weights as a picture and the test pictures' predictions, of the latest step."""
         p = run.work.get("parameters")
         if p is not None and np.size(p["w"]) == self.data[0].shape[0]:
             picture = weight_picture(p["w"])
@@ -190,15 +183,13 @@ class LearningRateExplorer(Explorer):
             self.weights.set_data(picture)
             self.weights.set_clim(-(scale or 1.0), scale or 1.0)
             self.weights_title.set_text(f"weights w (|w| up to {scale:.2g})")
-        prediction = run.work.get("test_prediction")
-        Y_test = self.data[3]
+        prediction = None if run.state == "failed" else run.work.get("test_prediction")
         for k, title in zip(self.shown, self.picture_titles):
-            if prediction is None or run.state == "failed":
+            if prediction is None:
                 title.set_text("")
                 continue
-            said, truth = int(prediction[k]), int(Y_test[0, k])
-            label = self.classes[said] if len(self.classes) == 2 else said
-            title.set_text(f"{label} {'✓' if said == truth else '✗'}")
+            said, truth = int(prediction[k]), int(self.data[3][0, k])
+            title.set_text(f"{self._label(said)} {'✓' if said == truth else '✗'}")
             title.set_color(RIGHT if said == truth else WRONG)
 
 

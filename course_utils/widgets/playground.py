@@ -8,11 +8,9 @@ boundary (train and test points) next to the train and test costs, while it trai
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..learner_code import Columns, Parts
 from ..planar import DATASETS
-from .base import Explorer, Keyword, red
+from .base import Keyword, PlanarExplorer, red
 from .controls import choice, log_slider, slider, steps
 from .frame import CostPanel, MapPanel
 from .training import accuracy, divergence, learning_rate_warning, planar_data
@@ -24,9 +22,8 @@ FUNCTIONS = ("initialize_parameters", "forward_propagation", "compute_cost",
              "backward_propagation", "update_parameters", "predict")
 
 
-class Playground(Explorer):
-    """Controls, status line and live figure around the learner's six week 2 functions
-    (given by position or by name); settings as keywords, see DEFAULTS."""
+class Playground(PlanarExplorer):
+    """Controls, status line and live figure around the learner's six week 2 functions."""
 
     NAME = "playground"
     FUNCTIONS = FUNCTIONS
@@ -45,9 +42,6 @@ class Playground(Explorer):
     SIZE = (8.4, 3.4)
     BOXES = ([0.02, 0.03, 0.40, 0.85], [0.53, 0.15, 0.44, 0.73])
 
-    def check_settings(self, values):
-        planar_data(values)  # a bad data set name, m, noise or test ratio, in words
-
     def make_controls(self, v):
         return {"dataset": choice("data set", DATASETS, v["dataset"]),
                 "noise": slider("noise", v["noise"], 0.0, 0.6, 0.05),
@@ -64,15 +58,12 @@ class Playground(Explorer):
         self.map = MapPanel(frame, frame.axes[0], GRID)
         self.costs = CostPanel(frame, frame.axes[1], ("train", "test"))
 
-    # -- training ------------------------------------------------------------------------------
     def start(self, run):
         s = run.settings
-        X, Y, _, _ = run.work["data"] = planar_data(s)
+        X, Y, _, _ = self.planar(run)
         n_x, n_h = X.shape[0], s["n_h"]
-        run.every = max(1, s["num_iterations"] // 100)
         shapes = {"W1": (n_h, n_x), "b1": (n_h, 1), "W2": (1, n_h), "b2": (1, 1)}
         columns = Columns((1, X.shape[1]))
-        np.random.seed(s["seed"])  # for a learner's initialization that does not seed
         params = self.check(run, "initialize_parameters", shapes, n_x, n_h, 1)
         A2, cache = self.check(run, "forward_propagation", Parts("A2, cache", columns, None),
                                X, params)
@@ -83,31 +74,13 @@ class Playground(Explorer):
         self.check(run, "predict", columns, params, X)
         run.work["parameters"] = params
 
-    def step(self, run, i):
-        X, Y, _, _ = run.work["data"]
-        params = run.work["parameters"]
-        A2, cache = self.call(run, "forward_propagation", X, params)
-        if i % run.every == 0:
-            self._record(run, i, params, A2)
-            if run.halt:
-                return i
-        grads = self.call(run, "backward_propagation", params, cache, X, Y)
-        run.work["parameters"] = self.call(run, "update_parameters", params, grads,
-                                           run.settings["learning_rate"])
-        return i + 1
-
-    def _record(self, run, i, params, A2=None):
-        """Records train and test cost at iteration i."""
-        X, Y, X_test, Y_test = run.work["data"]
-        A2 = self.call(run, "forward_propagation", X, params)[0] if A2 is None else A2
-        A2_test = self.call(run, "forward_propagation", X_test, params)[0]
-        self.record(run, i, self.call(run, "compute_cost", A2, Y),
-                    self.call(run, "compute_cost", A2_test, Y_test), params)
+    def backward(self, run, X, Y, parameters, A2, cache):
+        return self.call(run, "backward_propagation", parameters, cache, X, Y)
 
     def end(self, run):
         s = run.settings
         if run.halt is None:
-            self._record(run, s["num_iterations"], run.work["parameters"])
+            self.record_costs(run, s["num_iterations"], run.work["parameters"])
         grew = run.halt or divergence(run.costs, run.every)
         if grew:
             run.state, run.message = "diverged", red(f"Training diverged: {grew}. "
@@ -146,14 +119,10 @@ class Playground(Explorer):
                      f"test {run.test_accuracy:.1f}%")
         return text
 
-    # -- drawing -------------------------------------------------------------------------------
     def draw(self, run):
         s = run.settings
-        self.map.show_data(planar_data(s), (("white", 14, 0.6), ("k", 16, 0.6)))
-        probabilities = None
-        if run.parameters is not None:
-            probabilities = self.call(run, "forward_propagation", self.map.grid,
-                                      run.parameters)[0]
+        probabilities = self.boundary(run, (("white", 14, 0.6), ("k", 16, 0.6)))
+        if probabilities is not None:
             self._accuracy(run)
         title = f"{s['dataset']}: {s['n_h']} hidden {s['activation']} units"
         if run.train_accuracy is not None:
@@ -166,6 +135,5 @@ class Playground(Explorer):
 
 
 def playground(*functions, **defaults) -> Playground:
-    """Shows the playground on the learner's six functions (FUNCTIONS, in that order) and
-    returns it; `defaults` as in Playground.DEFAULTS."""
+    """Shows the playground on the learner's FUNCTIONS and returns it (settings: DEFAULTS)."""
     return Playground(*functions, **defaults).show()
