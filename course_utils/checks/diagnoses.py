@@ -39,7 +39,8 @@ def parameters(check: Check, what: str, params, want: dict, hint: str | None = N
 def initial_parameters(check: Check, what: str, params, dims: list[int], context: str = "",
                        keys_hint: str | None = None, names: list[str] | None = None) -> None:
     """Freshly initialized parameters for layer sizes `dims` (called `names` in the hints, n[l]
-    by default): exactly the keys W1, b1, ..., W[l] (n[l], n[l-1]), b[l] (n[l], 1), zero b."""
+    by default): exactly the keys W1, b1, ..., WL, bL, each W[l] of shape (n[l], n[l-1]) and
+    each b[l] a column of zeros (n[l], 1)."""
     __tracebackhide__ = True
     L, names = len(dims) - 1, names or [f"n[{l}]" for l in range(len(dims))]
     hidden = ["hidden unit"] if L == 2 else [f"unit of layer {l}" for l in range(1, L)]
@@ -49,17 +50,18 @@ def initial_parameters(check: Check, what: str, params, dims: list[int], context
     check.true(not set(params) - set(keys), f"{what}{context} has the extra key(s) "
                f"{sorted(set(params) - set(keys))}; expected exactly {keys}.", keys_hint)
     for l in range(1, L + 1):
-        W, b = f"{what}['W{l}']{context}", f"{what}['b{l}']{context}"
+        W_label, b_label = f"{what}['W{l}']{context}", f"{what}['b{l}']{context}"
         draw = (f"draw W{l} with np.random.randn({names[l]}, {names[l - 1]}): one row per "
                 f"{units[l]}, one column per {units[l - 1]} (W[l] is (n[l], n[l-1])).")
         shape = (dims[l], dims[l - 1])
         if np.shape(params[f"W{l}"]) == shape[::-1] != shape:  # a draw, not a product's .T
-            check.fail(f"{W} has shape {shape[::-1]}, but it must have shape {shape}.", draw)
-        check.shape(W, params[f"W{l}"], shape, draw)
-        check.shape(b, params[f"b{l}"], (dims[l], 1),
+            check.fail(f"{W_label} has shape {shape[::-1]}, but it must have shape {shape}.",
+                       draw)
+        check.shape(W_label, params[f"W{l}"], shape, draw)
+        check.shape(b_label, params[f"b{l}"], (dims[l], 1),
                     f"b{l} is a column: np.zeros(({names[l]}, 1)) (b[l] is (n[l], 1)).")
         check.true(not np.any(params[f"b{l}"]),
-                   f"{b} must start at zero, but it is {show(params[f'b{l}'])}.",
+                   f"{b_label} must start at zero, but it is {show(params[f'b{l}'])}.",
                    f"use np.zeros({(dims[l], 1)}); only the weights are random.")
 
 

@@ -121,12 +121,15 @@ class Week:
         """Declares the exercise whose check of one case it decorates. `signature` is the
         contract's ("optimize(w, b, X, Y, num_iterations=100, ...)", extensions after `*`);
         a case names its inputs as the signature does; `seed` is the random state set before
-        every call (None: left alone); `hints` maps an error's text or type to a hint."""
+        every call (None: left alone); `hints` maps an error's text or type to a hint, to which
+        a call that lacks the extensions of this or an earlier exercise adds its signature."""
+        signatures = [*(e.signature for e in self.exercises.values()), signature]
+        hints = {**(hints or {}), **{
+            f"{s.split('(')[0]}() got an unexpected keyword argument": KEYWORDS_HINT.format(s)
+            for s in signatures if "*" in s}}
+
         def declare(body: Callable) -> Exercise:
             exercise = Exercise(self.name, signature, cases, body, seed=seed, hints=hints)
             self.exercises[exercise.name] = exercise
-            exercise.hints = {**(hints or {}), **{  # this or an earlier exercise's extensions
-                f"{e.name}() got an unexpected keyword argument": KEYWORDS_HINT.format(e.signature)
-                for e in self.exercises.values() if "*" in e.signature}}
             return exercise
         return declare
