@@ -288,7 +288,7 @@ def check_L_model_backward(check, case, grads, want):
     check.keys(f"grads {label}", grads, keys,
                "layer l stores grads['dA' + str(l - 1)], grads['dW' + str(l)] and "
                f"grads['db' + str(l)], so for L = {L} the keys are {', '.join(keys)}.")
-    top, AL = f"dA{L - 1}", case["AL"]  # dAL = AL - Y is dZ[L]: sigma' comes in twice
+    top, AL = f"dA{L - 1}", case["AL"]  # dAL = AL - Y (dZ[L] already) applies sigma' twice
     check.true(alike(grads[top], want[top]) or not alike(grads[top], want[top] * AL * (1 - AL)),
                f"grads['{top}'] {label} is the expected one times AL * (1 - AL), the sigmoid's "
                "slope: it was applied twice.",
