@@ -307,7 +307,8 @@ def test_bad_settings_are_refused_in_words(solution):
 # -- the run loop ---------------------------------------------------------------------------
 def test_a_second_move_while_the_first_races_shows_only_the_second(solution):
     race = make(solution)
-    first, second = second_move(race, {"num_iterations": 1000}, {"num_iterations": 100})
+    first, second = second_move(race, {"num_iterations": 1000},
+                                {"num_iterations": 100, "learning_rate": 0.05})
     assert 0 < first.iteration < 1000 and second.iteration == 100
     for key in KEYS:
         np.testing.assert_allclose(drawn_path(race, key),

@@ -126,7 +126,7 @@ def _capital(words: str) -> str:
 
 
 def _gist(message: str) -> str:
-    """The first sentence of a message, as plain text, without the advice after a colon."""
+    """The first sentence of a message as plain text, without "finish its exercise ..."."""
     sentence = plain(message, 10_000).split(". ")[0]
     return sentence.split(": finish")[0]
 
