@@ -16,10 +16,11 @@ from .solution_code import REPO, solution_namespace
 
 
 def weeks() -> list[str]:
-    """Weeks that have both a solution notebook and a checks module."""
-    found = []
+    """Weeks that have both a solution notebook and a checks module (or package)."""
+    found, checks = [], REPO / "course_utils" / "checks"
     for folder in sorted((REPO / "solutions").glob("week*")):
-        if (REPO / "course_utils" / "checks" / f"{folder.name}.py").exists():
+        module, package = checks / f"{folder.name}.py", checks / folder.name / "__init__.py"
+        if module.exists() or package.exists():
             found.append(folder.name)
     return found
 
