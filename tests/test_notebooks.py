@@ -24,7 +24,9 @@ WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
 def _has_widget(cell) -> bool:
-    return any(WIDGET in o.get("data", {}) for o in cell.get("outputs", []))
+    """A widget other than a progress bar (tqdm's shows "NN%|" in its text form)."""
+    return any(WIDGET in d and not re.search(r"\d+%\|", str(d.get("text/plain", "")))
+               for d in (o.get("data", {}) for o in cell.get("outputs", [])))
 
 
 def _outputs(cell, kind):
