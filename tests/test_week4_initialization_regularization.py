@@ -92,8 +92,8 @@ def backward_propagation_with_regularization(X, Y, cache, lambd):
 """ + GRADIENTS
 
 DROPOUT_FORWARD = """
-def forward_propagation_with_dropout(X, parameters, keep_prob=0.5):
-    np.random.seed(1)
+def forward_propagation_with_dropout(X, parameters, keep_prob=0.5, *, seed=1):
+    np.random.seed(seed)
     W1, b1 = parameters["W1"], parameters["b1"]
     W2, b2 = parameters["W2"], parameters["b2"]
     W3, b3 = parameters["W3"], parameters["b3"]
@@ -258,10 +258,13 @@ MISTAKES = [
      changed(DROPOUT_FORWARD, ("keep_prob\n", "0.5\n")),
      "A3 is what keep_prob=0.5 gives"),
     ("forward_propagation_with_dropout", "no seed",
-     changed(DROPOUT_FORWARD, ("np.random.seed(1)", "pass")),
+     changed(DROPOUT_FORWARD, ("np.random.seed(seed)", "pass")),
      "came out different when the caller had set another random state"),
+    ("forward_propagation_with_dropout", "seed argument ignored",
+     changed(DROPOUT_FORWARD, ("np.random.seed(seed)", "np.random.seed(1)")),
+     "seed with the seed argument"),
     ("forward_propagation_with_dropout", "seed 3",
-     changed(DROPOUT_FORWARD, ("np.random.seed(1)", "np.random.seed(3)")),
+     changed(DROPOUT_FORWARD, ("np.random.seed(seed)", "np.random.seed(3)")),
      "holds the random numbers of np.random.seed(3)"),
     ("backward_propagation_with_dropout", "no / keep_prob",
      changed(DROPOUT_BACKWARD, ("* D2 / keep_prob", "* D2"), ("* D1 / keep_prob", "* D1")),

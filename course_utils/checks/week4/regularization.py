@@ -326,10 +326,11 @@ DROPOUT_FORWARD_CASES = [
     {"X": X_A, "parameters": P_A},
     {"X": X_A, "parameters": P_A, "keep_prob": 0.8},
     {"X": X_A, "parameters": P_A, "keep_prob": 1.0},
-    {"X": X_B, "parameters": P_B, "keep_prob": 0.7}]
+    {"X": X_B, "parameters": P_B, "keep_prob": 0.7},
+    {"X": X_B, "parameters": P_B, "keep_prob": 0.7, "seed": 5}]
 
 
-@WEEK.exercise("forward_propagation_with_dropout(X, parameters, keep_prob=0.5)",
+@WEEK.exercise("forward_propagation_with_dropout(X, parameters, keep_prob=0.5, *, seed=1)",
                DROPOUT_FORWARD_CASES, seed=OUTER_SEED,
                hints={"cannot be interpreted as an integer": "np.random.rand takes the sizes "
                       "as separate numbers: np.random.rand(A1.shape[0], A1.shape[1]) (or "
@@ -350,6 +351,10 @@ def check_forward_propagation_with_dropout(check, case, out, want):
     check.true(other is None, f"with keep_prob={keep_prob}, A3 is what keep_prob={other} gives.",
                "use the keep_prob argument, in the masks and in the division, not a fixed "
                "number.")
+    other = case.gives(A3, "seed", part=0)
+    check.true(other is None, f"with seed={case.given('seed')}, A3 is what seed={other} gives.",
+               "seed with the seed argument, np.random.seed(seed), so a training loop can draw "
+               "fresh masks at every step.")
     want_A3, want_cache = want
     got = dict(zip(DROPOUT_CACHE_NAMES, cache))
     ref = dict(zip(DROPOUT_CACHE_NAMES, want_cache))
