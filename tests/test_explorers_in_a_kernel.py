@@ -32,6 +32,29 @@ from course_utils.depth_explorer import FUNCTIONS, DepthExplorer
 week3 = solution_namespace("week3")
 explorer = DepthExplorer(*(week3[name] for name in FUNCTIONS), num_iterations=20_000)
 """,
+    "regularization": """
+from autograder.solution_code import solution_namespace
+from course_utils.widgets.regularization import FUNCTIONS, RegularizationExplorer
+week4 = solution_namespace("week4")
+explorer = RegularizationExplorer(*(week4[name] for name in FUNCTIONS), num_iterations=50_000)
+""",
+    "optimizer_race": """
+from autograder.solution_code import solution_namespace
+from course_utils.widgets.optimizer_race import FUNCTIONS, OptimizerRace
+week4 = solution_namespace("week4")
+explorer = OptimizerRace(*(week4[name] for name in FUNCTIONS), num_iterations=50_000)
+""",
+}
+COST_CURVE = """
+line = explorer.costs.lines[0]
+drawn = [explorer.last_run.iterations, explorer.last_run.costs]
+"""
+CURVES = {  # the figure's first cost curve and what the last run recorded for it
+    "optimizer_race": """
+line = explorer.curves["gd"]
+losses = explorer.last_run.racers["gd"].losses
+drawn = [list(range(len(losses))), losses]
+""",
 }
 START = """
 import asyncio, json
@@ -44,11 +67,11 @@ print(json.dumps([explorer.controls["num_iterations"].comm.comm_id, first.state]
 END = """
 while len(explorer.runs) < 2 or explorer.last_run.finished is None:
     await asyncio.sleep(0)
-line = explorer.costs.lines[0]
+{curve}
 print(json.dumps({"runs": [(r.state, r.iteration, r.settings["num_iterations"], r.finished,
                             r.first_frame, r.redraws) for r in explorer.runs],
                   "curve": [list(map(float, line.get_xdata())), list(map(float, line.get_ydata()))],
-                  "costs": [explorer.last_run.iterations, explorer.last_run.costs],
+                  "costs": drawn,
                   "updates": explorer.frame.updates}))
 """
 
@@ -73,7 +96,7 @@ def test_in_a_kernel_a_control_change_from_the_browser_cancels_the_run_in_progre
         assert state == "running", "the first run is still training"
         kc.shell_channel.send(kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {
             "method": "update", "state": {"value": 500}, "buffer_paths": []}}))
-        seen = json.loads(execute(END))
+        seen = json.loads(execute(END.replace("{curve}", CURVES.get(week, COST_CURVE))))
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
