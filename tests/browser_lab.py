@@ -180,6 +180,8 @@ KERNEL_ATTACHED = ("(() => { const name = document.querySelector('.jp-Toolbar-ke
                    " return name && name.textContent.trim() !== ''"
                    " && !name.textContent.includes('No Kernel'); })()")
 ERRORS = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+CELL_ANCESTOR = ("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '),"
+                 " ' jp-Cell ')][1]")
 CONTROLS = ".widget-hslider, .widget-dropdown"
 RUNNING = ("[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
            ".some(p => p.textContent.includes('*'))")
@@ -398,10 +400,15 @@ class NotebookPage:
     def controls(self):
         return self.page.locator(CONTROLS).all()
 
+    @staticmethod
+    def cell_of(control):
+        """The notebook cell that holds `control` (its nearest .jp-Cell ancestor; a filter
+        `has=control` would re-apply the control's page-wide nth() inside every cell)."""
+        return control.locator(CELL_ANCESTOR)
+
     def figure_of(self, control):
         """The last image in the output area of the cell that holds `control`."""
-        cell = self.page.locator(".jp-Cell").filter(has=control)
-        return cell.locator(".jp-OutputArea-output img").last
+        return self.cell_of(control).locator(".jp-OutputArea-output img").last
 
     def pixels(self, image, attempts: int = 10) -> np.ndarray:
         """The rendered image as grey levels (retrying while an update replaces the element)."""
@@ -517,7 +524,7 @@ class NotebookPage:
 
     def recorder(self, control) -> FrameRecorder:
         """Starts recording the frames and status lines of `control`'s cell (one at a time)."""
-        return FrameRecorder(self.page, self.page.locator(".jp-Cell").filter(has=control))
+        return FrameRecorder(self.page, self.cell_of(control))
 
     def screenshot(self, name: str, element=None, attempts: int = 10) -> None:
         """Saves a screenshot of the page or `element` (retrying while an update replaces
