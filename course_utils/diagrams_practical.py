@@ -211,8 +211,8 @@ def bias_variance_quadrants(seed: int = 3) -> Figure:
         s.text(x, top - 0.77, f"dev error {dev:g}%", size=11, ha="left")
         s.text(x, top - 1.25, shape, size=9, ha="left", color=CACHE)
         s.text(x, top - 1.55, f"→ {recipe}", size=9, ha="left", color=FORWARD)
-    s.text(0.15, 0.34, "Errors: the lecture's cat classifier, with human (near Bayes) error about "
-           "0%. Boundaries: fitted by numpy to the same 160 points:", size=9, ha="left")
+    s.text(0.15, 0.34, "Errors: the lecture's cat classifier's, not these boundaries' own (human "
+           "error about 0%). Boundaries, fitted to the same 160 points:", size=9, ha="left")
     s.text(0.15, 0.12, "a least-squares line, 1-nearest neighbour, the line bent around every "
            "third point it gets wrong, a Gaussian-kernel vote.", size=9, ha="left")
     return s.fig
@@ -367,6 +367,8 @@ def batchnorm_step(seed: int = 0, gamma=(1.5, 0.5), beta=(1.0, -2.0), m: int = 6
         mean, variance = _pair(values.mean(axis=1)), _pair(values.var(axis=1))
         s.text(left + width / 2, 0.84, f"mean {mean}", size=9)
         s.text(left + width / 2, 0.6, f"variance {variance}", size=9)
+    s.text(0.15, 0.42, "+: the mean;  dashed box: one standard deviation either side", size=9,
+           ha="left", color=CACHE)
     g, b = gamma.ravel(), beta.ravel()
     s.text(0.15, 0.2, f"$\\mu$, $\\sigma^2$: the mini-batch's mean and variance per unit;  "
            f"$\\gamma$ = ({g[0]:g}, {g[1]:g}), $\\beta$ = ({b[0]:g}, {b[1]:g}) are learned: "
