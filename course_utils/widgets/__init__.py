@@ -3,13 +3,17 @@
 Each is a thin subclass of `base.Explorer`, which owns layout, cancelling runs, never-raise,
 status, keyword notes and the static image; the subclass declares its controls, the learner's
 functions with their contracts (`learner_code`), its training step and its panels (`frame`), as
-base's docstring says. Weeks: `learning_rate` (1), `playground` (2), `depth` (3).
+base's docstring says. Weeks: `learning_rate` (1), `playground` (2), `depth` (3),
+`optimizer_race` and `regularization` (4).
 """
 
 from .base import Explorer, Keyword, PlanarExplorer, Run
 from .depth import DepthExplorer, depth_explorer
 from .learning_rate import LearningRateExplorer, learning_rate_explorer
+from .optimizer_race import OptimizerRace, optimizer_race
 from .playground import Playground, playground
+from .regularization import RegularizationExplorer, regularization_explorer
 
-__all__ = ["DepthExplorer", "Explorer", "Keyword", "LearningRateExplorer", "PlanarExplorer",
-           "Playground", "Run", "depth_explorer", "learning_rate_explorer", "playground"]
+__all__ = ["DepthExplorer", "Explorer", "Keyword", "LearningRateExplorer", "OptimizerRace",
+           "PlanarExplorer", "Playground", "RegularizationExplorer", "Run", "depth_explorer",
+           "learning_rate_explorer", "optimizer_race", "playground", "regularization_explorer"]
