@@ -27,6 +27,7 @@ __all__ = [
     "dropout_masks",
     "dropout_picture",
     "ravine_descent",
+    "ravine_verdict",
 ]
 
 GRADIENT_DESCENT = "#d35400"  # the zig-zagging path; momentum's is FORWARD blue
@@ -241,6 +242,40 @@ def _overtakes(behind, ahead) -> int | None:
     return last_not_below + 1 if last_not_below + 1 < len(below) else None
 
 
+def _iterations(first: int, last: int) -> str:
+    return f"iteration {first}" if first == last else f"iterations {first}–{last}"
+
+
+def ravine_verdict(plain, momentum) -> list[str]:
+    """The caption's two lines, from the losses of gradient descent and of momentum per
+    iteration (0 first, the same start): the iterations at the start where momentum's loss is
+    below, how often it is above until it stays below, from when on it stays below, and both
+    final losses."""
+    plain, momentum = np.asarray(plain, dtype=float), np.asarray(momentum, dtype=float)
+    steps = len(plain) - 1
+    below = momentum[1:] < plain[1:]  # iterations 1 .. steps
+    lead = steps if below.all() else int(np.argmin(below))  # below at iterations 1 .. lead
+    after = f"After {steps} steps" if steps > 1 else "After 1 step"
+    finals = f"{after}: gradient descent {plain[-1]:.3g}, momentum {momentum[-1]:.3g}."
+    if lead == steps:
+        every = f"every iteration from 1 to {steps}" if steps > 1 else "iteration 1"
+        return [f"Momentum's loss is below gradient descent's at {every}.", finals]
+    stays = _overtakes(plain[1:], momentum[1:])
+    since = None if stays is None else stays + 1  # below from iteration `since` on
+    parts = [f"below gradient descent's at {_iterations(1, lead)}"] if lead else []
+    first, last = lead + 1, steps if since is None else since - 1
+    above = int(np.sum(momentum[first:last + 1] > plain[first:last + 1]))
+    count = last - first + 1
+    at = _iterations(first, last) if above == count else \
+        f"{above} of the {count} {_iterations(first, last)}"
+    subject = "it" if parts else "gradient descent's"
+    parts.append(f"above {subject} at {at}")
+    if since is None:
+        return [f"Momentum's loss is {' and '.join(parts)}.", finals]
+    return [f"Momentum's loss is {' and '.join(parts)};",
+            f"from iteration {since} on it stays below. {finals}"]
+
+
 def ravine_descent(steps: int = 60, learning_rate: float = 0.95, beta: float = 0.9) -> Figure:
     """Contours of `surfaces.ravine` with the paths of gradient descent and of momentum from the
     same start with the same learning rate, both losses per iteration, and from which
@@ -259,15 +294,15 @@ def ravine_descent(steps: int = 60, learning_rate: float = 0.95, beta: float = 0
     momentum = _descend(surface.grad, surface.start, learning_rate, beta, steps)
     losses = [surface.loss(path.T) for path in (plain, momentum)]
     zigzags = learning_rate * across > 1  # each step overshoots the floor of the ravine
-    s = _Sketch(9, 4.6, "A ravine: gradient descent zig-zags across it, momentum averages the "
+    s = _Sketch(9, 4.9, "A ravine: gradient descent zig-zags across it, momentum averages the "
                 "zig-zag out" if zigzags else "A ravine: gradient descent and momentum from the "
                 "same start")
-    contour_ax = _inset(s, 0.55, 1.3, 5.6, 2.65)
+    contour_ax = _inset(s, 0.55, 1.6, 5.6, 2.65)
     W1, W2, J = surfaces.grid(surface, resolution=200)
     contour_ax.contour(W1, W2, J, levels=np.geomspace(0.02, J.max(), 12), colors=CACHE,
                        linewidths=0.7)
     contour_ax.plot(*surface.minimum, marker="*", markersize=11, color=INK, linestyle="none")
-    loss_ax = _inset(s, 7.0, 1.3, 1.85, 2.65)
+    loss_ax = _inset(s, 7.0, 1.6, 1.85, 2.65)
     lines = [(plain, losses[0], GRADIENT_DESCENT, "gradient descent"),
              (momentum, losses[1], FORWARD, f"momentum, $\\beta$ = {beta:g}")]
     for path, loss, color, label in lines:
@@ -287,18 +322,12 @@ def ravine_descent(steps: int = 60, learning_rate: float = 0.95, beta: float = 0
         ax.tick_params(labelsize=8)
         _ticks_inside(ax)
     a, b = surfaces.RAVINE_CURVATURES
-    s.text(0.15, 0.55, f"$J = ({a:g}\\,w_1^2 + {b:g}\\,w_2^2)\\,/\\,2$ from {surface.start}, "
+    s.text(0.15, 0.85, f"$J = ({a:g}\\,w_1^2 + {b:g}\\,w_2^2)\\,/\\,2$ from {surface.start}, "
            f"{steps} steps of $\\alpha$ = {learning_rate:g} each;  momentum: "
            "$v = \\beta v + (1 - \\beta)\\,dw$,  $w = w - \\alpha v$,  $v$ starts at 0",
            size=10, ha="left")
-    since = _overtakes(*losses)
-    if since is None:
-        verdict = (f"Momentum's loss does not stay below gradient descent's within {steps} "
-                   "iterations.")
-    else:
-        verdict = ("Momentum starts slower, while $v$ builds up; its loss is below gradient "
-                   f"descent's from iteration {since} on.")
-    s.text(0.15, 0.22, verdict, size=10, ha="left")
+    for y, line in zip((0.5, 0.2), ravine_verdict(*losses)):
+        s.text(0.15, y, line, size=10, ha="left")
     return s.fig
 
 

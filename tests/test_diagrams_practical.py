@@ -4,6 +4,7 @@ paths, points), the layout checks of the lecture diagrams, and that figures leak
 from __future__ import annotations
 
 import gc
+import re
 import weakref
 from collections import Counter
 
@@ -242,12 +243,55 @@ def test_gradient_descent_zig_zags_and_momentum_ends_lower_from_the_same_start()
         np.testing.assert_allclose(losses[label], surfaces.ravine(path.T))
     assert losses["momentum, $\\beta$ = 0.9"][-1] < 0.5 * losses["gradient descent"][-1]
     assert momentum[-1, 0] > plain_path[-1, 0], "momentum gets further along the ravine"
-    # the caption says from which iteration on momentum stays below, as measured
-    below = losses["momentum, $\\beta$ = 0.9"] < losses["gradient descent"]
+    assert "zig-zags" in " ".join(t.get_text() for t in texts(fig))
+
+
+def caption(fig) -> str:
+    return " ".join(t.get_text() for t in texts(fig) if t.get_text().startswith(
+        ("Momentum's loss", "from iteration", "After ")))
+
+
+def test_the_ravine_caption_says_what_the_drawn_losses_do():
+    fig = practical.ravine_descent()
+    _, losses = paths_and_losses(fig)
+    plain, momentum = losses["gradient descent"], losses["momentum, $\\beta$ = 0.9"]
+    below = momentum < plain
+    lead = next(k for k in range(1, len(below)) if not below[k]) - 1
     since = next(k for k in range(len(below)) if below[k:].all())
-    shown = " ".join(t.get_text() for t in texts(fig))
-    assert f"from iteration {since} on" in shown and 20 < since < steps
-    assert "zig-zags" in shown
+    above = int(np.sum(momentum[lead + 1:since] > plain[lead + 1:since]))
+    assert (lead, since, above) == (4, 43, 36), "the figure of issue 11, measured"
+    shown = caption(fig)
+    assert f"below gradient descent's at iterations 1–{lead} and above it at {above} of the " \
+        f"{since - lead - 1} iterations {lead + 1}–{since - 1};" in shown
+    assert f"from iteration {since} on it stays below." in shown
+    numbers = re.search(r"After 60 steps: gradient descent (\S+), momentum (\S+)\.", shown)
+    assert numbers, shown
+    assert numbers.groups() == (f"{plain[-1]:.3g}", f"{momentum[-1]:.3g}")
+    assert float(numbers[1]) == pytest.approx(0.0155, abs=5e-5)
+    assert float(numbers[2]) == pytest.approx(0.00193, abs=5e-6)
+    assert "starts slower" not in shown, "the old words: momentum is lower at first"
+
+
+def test_the_ravine_caption_when_momentum_never_gets_below():
+    fig = practical.ravine_descent(steps=30, learning_rate=0.3)
+    _, losses = paths_and_losses(fig)
+    plain, momentum = losses["gradient descent"], losses["momentum, $\\beta$ = 0.9"]
+    assert (momentum[1:] > plain[1:]).all()
+    assert caption(fig) == ("Momentum's loss is above gradient descent's at iterations 1–30. "
+                            f"After 30 steps: gradient descent {plain[-1]:.3g}, momentum "
+                            f"{momentum[-1]:.3g}.")
+
+
+@pytest.mark.parametrize("momentum, words", [
+    ([3, 1, 0.5], "Momentum's loss is below gradient descent's at every iteration from 1 to 2."),
+    ([3, 3, 0.5], "Momentum's loss is above gradient descent's at iteration 1;"),
+    ([3, 1, 3], "Momentum's loss is below gradient descent's at iteration 1 and above it at "
+                "iteration 2."),
+])
+def test_the_ravine_verdict_on_short_paths(momentum, words):
+    lines = practical.ravine_verdict([3, 2, 1], momentum)
+    assert lines[0] == words
+    assert lines[-1].endswith(f"After 2 steps: gradient descent 1, momentum {momentum[-1]:g}.")
 
 
 def test_below_its_zig_zag_rate_gradient_descent_is_not_said_to_zig_zag():
