@@ -1,10 +1,10 @@
 """The course as a learner sees it: JupyterLab in headless Chromium.
 
 For each week (picked up from solutions/, no edit needed when a week is added): open a
-completed copy of the student notebook, run all cells several times (the blank-first-plot bug
-of ../shared/design.md shows up on some runs only), then move every slider and dropdown by
-keyboard and by mouse (each move must change the setting: the driver moves towards the side
-with room) and check that the rendered figure really changes and is not blank.
+completed copy of the student notebook and run all cells (three times for the first week: the
+blank-first-plot bug of ../shared/design.md shows up on some runs only and does not depend on
+the week; once for the others), and check every plot is drawn and not blank. Moving every
+control is in test_browser_controls.py, so the two halves run on both test workers.
 Screenshots of every step go to artifacts/browser/ (git-ignored).
 """
 
@@ -18,7 +18,7 @@ from tests.browser_lab import why_no_browser as _why
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(_why() is not None, reason=_why() or "")]
 
-RUN_ALL_TIMES = 3
+RUN_ALL_TIMES = {WEEKS[0]: 3}  # once for every other week
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_run_all_gives_no_errors_and_never_a_blank_plot(server, page, week):
                             ARTIFACTS / week / "run-all")
     notebook.open()
     notebook.screenshot("opened")
-    for attempt in range(1, RUN_ALL_TIMES + 1):
+    for attempt in range(1, RUN_ALL_TIMES.get(week, 1) + 1):
         notebook.run_all()
         assert notebook.error_outputs() == [], f"run-all {attempt}: {notebook.error_outputs()}"
         controls = notebook.controls()
@@ -55,31 +55,6 @@ def test_run_all_gives_no_errors_and_never_a_blank_plot(server, page, week):
             figure = notebook.figure_of(control)
             assert not is_blank(notebook.pixels(figure)), f"run-all {attempt}: blank plot"
         notebook.screenshot(f"run-all-{attempt}", notebook.figure_of(controls[0]))
-
-
-@pytest.mark.parametrize("week", WEEKS)
-def test_every_control_redraws_its_plot_by_keyboard_and_by_mouse(server, page, week):
-    notebook = NotebookPage(page, server, f"learner/{week}/{week}.ipynb",
-                            ARTIFACTS / week / "controls")
-    notebook.open()
-    notebook.run_all()
-    for index, control in enumerate(notebook.controls()):
-        figure = notebook.figure_of(control)
-        recorder = notebook.recorder(control)
-        for how, move in (("keyboard", lambda c=control: notebook.move_by_keyboard(c)),
-                          ("mouse", lambda c=control: notebook.move_by_mouse(c))):
-            # the previous move's run is over, so the next new image is this move's
-            assert recorder.settle(), f"control {index}: its plot kept changing for 15 s"
-            before, before_src = notebook.pixels(figure), notebook.source(figure)
-            notebook.screenshot(f"control-{index}-before-{how}", figure)
-            move()
-            notebook.wait_for_new_figure(figure, before, before_src)
-            # judge the move's last frame: an explorer may draw live frames while it trains
-            assert recorder.settle(), f"control {index}: its plot kept changing for 15 s"
-            after = notebook.pixels(figure)
-            notebook.screenshot(f"control-{index}-after-{how}", figure)
-            assert not is_blank(after), f"control {index}: blank plot after a {how} move"
-        assert notebook.error_outputs() == []
 
 
 def test_assignment_list_shows_every_released_week(server, page):
