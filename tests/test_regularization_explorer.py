@@ -12,6 +12,7 @@ from course_utils.three_layer import three_layer_backward, three_layer_forward
 from course_utils.widgets.frame import CLASS_COLORS
 from course_utils.widgets.regularization import (
     FUNCTIONS,
+    NEAR,
     OPTIONAL,
     TEST_SEED,
     RegularizationExplorer,
@@ -182,6 +183,118 @@ def test_the_initializations_show_their_spreads_and_say_what_they_do(solution):
     assert "diverged" not in rx.status.value
 
 
+def init_spreads(solution, scale: float, scheme="initialize_parameters_he", n_h=50) -> list:
+    """[std A1, std A2, std A3] of the default moons at init, the scheme's weights times scale."""
+    X, _ = make_dataset("moons", 80, 0.3, 1)
+    params = {key: scale * value if key.startswith("W") else value
+              for key, value in solution[scheme]([2, n_h, n_h, 1]).items()}
+    cache = three_layer_forward(X, params)[1]
+    return [float(np.std(cache[k])) for k in (1, 5, 9)]
+
+
+def drawn_spreads(rx) -> list:
+    return [bar.get_y() + bar.get_height() for bar in rx.bars]
+
+
+def test_the_init_scale_multiplies_the_weights_and_the_bars_show_the_spreads_it_gives(solution):
+    returned = []
+
+    def initialize_parameters_he(layers_dims):
+        returned.append(solution["initialize_parameters_he"](layers_dims))
+        return returned[-1]
+
+    rx = make(solution, {"initialize_parameters_he": initialize_parameters_he})
+    control = rx.controls["init_scale"]
+    assert type(control).__name__ == "FloatLogSlider"
+    assert (control.value, control.base ** control.min, control.base ** control.max) == \
+        (1.0, 0.01, 10.0)
+    drawn = {}
+    for scale in (1.0, 0.01, 0.1, 2.0):
+        run = rx.set(init_scale=scale)
+        expected = init_spreads(solution, scale)
+        np.testing.assert_allclose(run.spreads["init"], expected, rtol=1e-12)
+        np.testing.assert_allclose(drawn_spreads(rx), expected, rtol=1e-12)
+        assert [label.get_text() for label in rx.bar_labels] == [f"{v:.2g}" for v in expected]
+        assert f"He, init scale {scale:.3g}:" in rx.spread_title.get_text()
+        drawn[scale] = np.array(drawn_spreads(rx))
+    np.testing.assert_array_equal(returned[-1]["W1"], solution["initialize_parameters_he"](
+        [2, 50, 50, 1])["W1"]), "the scheme's own weights are not changed in place"
+    # relu layers with zero biases: A[l] scales as scale**l; the sigmoid output only roughly
+    ratio = drawn[1.0] / drawn[0.01]
+    np.testing.assert_allclose(ratio[:2], [100, 100 ** 2], rtol=1e-9)
+    assert 1e5 < ratio[2] < 1e7
+    assert (drawn[0.01] < drawn[0.1]).all() and (drawn[0.1] < drawn[1.0]).all()
+    assert (drawn[1.0][:2] < drawn[2.0][:2]).all()
+
+
+def test_a_small_init_scale_starts_flat_and_the_status_says_until_when(solution):
+    rx = make(solution, num_iterations=2000)
+    run = rx.set(init_scale=0.01)
+    assert run.state == "done", "spreads that grow from 0.0001 to about 1 are not a blow-up"
+    A1, A2, A3 = run.spreads["init"]
+    assert A1 > A2 > A3 and A3 < 1e-6
+    start = run.costs[0]
+    assert start == pytest.approx(np.log(2), abs=1e-6)
+    left = next(i for i, cost in zip(run.iterations, run.costs) if abs(cost - start) > 0.01 * start)
+    assert 200 <= left <= 600, "a long plateau at log 2, then learning"
+    assert_curve(rx.costs.lines[0], run.iterations, run.costs)
+    status = rx.status.value
+    assert "times init scale 0.01 the spreads shrink layer by layer" in status
+    assert f"A1 {A1:.2g}, A2 {A2:.2g}, A3 {A3:.2g}" in status
+    assert f"within 1% of its start, {start:.3g}, until iteration {left}." in status
+    assert "diverged" not in status and "shrink" not in rx.set(init_scale=1.0).message
+
+
+def test_a_large_init_scale_stops_with_words_naming_the_initialization_and_the_scale(solution):
+    rx = make(solution)
+    run = rx.set(init_scale=10.0)
+    assert run.state == "diverged" and run.iteration == 0
+    status = rx.status.value
+    assert "with the weights of initialize_parameters_he (randn × sqrt(2 / n[l-1])) times " \
+        "init scale 10 the spread of A1 is" in status
+    assert "sigmoid saturates" in status and "set the init scale back to 1" in status
+    assert "check compute_cost_with_regularization" not in status, "not the learner's cost"
+    assert rx.costs.note.get_text().startswith("Training diverged")
+    np.testing.assert_allclose(drawn_spreads(rx), init_spreads(solution, 10.0), rtol=1e-12)
+    run = rx.set(initialization="random ×10", init_scale=10.0)
+    assert "initialize_parameters_random (randn ×10) times init scale 10" in rx.status.value
+    assert "choose He at init scale 1" in rx.status.value
+    assert rx.set(initialization="random ×10", init_scale=0.01).state == "done", "randn × 0.1"
+
+
+def test_a_saturated_start_is_named_not_the_learning_rate(solution):
+    rx = make(solution)
+    X, Y = make_dataset("moons", 80, 0.3, 1)
+    params = {key: 3.0 * value if key.startswith("W") else value for key, value in
+              solution["initialize_parameters_he"]([2, 50, 50, 1]).items()}
+    A3 = three_layer_forward(X, params)[0]
+    saturated = np.mean((A3 < NEAR) | (A3 > 1 - NEAR))
+    assert saturated > 0.5
+    for rate in (0.03, 0.003):  # a smaller learning rate does not help
+        run = rx.set(init_scale=3.0, learning_rate=rate)
+        assert run.state == "diverged" and run.iteration > 0
+        status = rx.status.value
+        assert f"The network started saturated: with the weights of initialize_parameters_he " \
+            f"(randn × sqrt(2 / n[l-1])) times init scale 3 the spread of A2 was " \
+            f"{run.spreads['init'][1]:.3g} and {saturated:.0%} of the outputs" in status
+        assert "set the init scale back to 1" in status and "are too large" not in status
+    assert rx.set(init_scale=1.0, learning_rate=0.03).state == "done"
+    run = rx.set(init_scale=3.0, learning_rate=0.3, num_iterations=2000)  # starts saturated
+    assert run.state == "done"
+    assert f"{saturated:.0%} of the outputs start within 0.001 of 0 or 1, so the first cost is " \
+        f"{run.costs[0]:.3g}." in rx.status.value
+    assert not np.isfinite(run.test_costs[-1])
+    assert "The test cost is inf: on a test example the output is exactly 0 or 1 for the wrong " \
+        "class" in rx.status.value
+
+
+def test_zeros_stay_zeros_at_any_init_scale(solution):
+    rx = make(solution, initialization="zeros")
+    run = rx.set(init_scale=0.1)
+    assert run.spreads["init"] == [0.0, 0.0, 0.0]
+    assert "With zeros (init scale 0.1 times 0 is still 0)" in rx.status.value
+
+
 def test_without_the_optional_initializations_the_menu_has_he_only_and_a_note(solution):
     functions = {name: solution[name] for name in FUNCTIONS}
     rx = RegularizationExplorer(*functions.values(), **QUICK)
@@ -199,7 +312,9 @@ def test_lambda_and_dropout_act_one_at_a_time_and_a_note_says_so(solution):
     dropout = rx.run()
     assert "one regularization at a time" not in rx.note.value
     both = rx.set(lambd=0.7)
-    assert "one regularization at a time" in rx.note.value and "ignores λ = 0.7" in rx.note.value
+    assert "λ = 0.7 is ignored while keep_prob is below 1" in rx.note.value
+    assert "one regularization at a time" in rx.note.value
+    assert "with keep_prob 0.80 it trains with dropout only" in rx.note.value
     assert both.costs == dropout.costs, "λ is ignored while dropout is on"
     assert "λ 0.7 ignored" in rx.costs.title.get_text()
     rx.set(keep_prob=1.0)
@@ -323,6 +438,9 @@ def test_every_slider_updates_only_when_released_and_bad_settings_are_refused(so
         make(solution, dataset="petals")
     with pytest.raises(ValueError, match="keep_prob must be in"):
         make(solution, keep_prob=0.0)
+    for scale in (0, -1.0, float("nan"), "big"):
+        with pytest.raises(ValueError, match="init_scale must be a positive number"):
+            make(solution, init_scale=scale)
     with pytest.raises(TypeError, match="pass your function update_parameters_with_gd itself"):
         make(solution, {"update_parameters_with_gd": 0.5})
     with pytest.raises(TypeError, match="no setting named lambda"):

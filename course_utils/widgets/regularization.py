@@ -18,7 +18,10 @@ at a time, as in the classic assignment: with keep_prob < 1 the run ignores λ (
 It draws the decision boundary with the training points (filled) and the test points
 (hollow), the train and test cross-entropy (the learner's cost with λ = 0, so runs with
 different λ compare; the network without dropout), and the spread of A1, A2, A3 at init
-(bars) and after training (dots), which is where the initializations differ.
+(bars) and after training (dots), which is where the initializations differ. `init_scale`
+multiplies the weights the chosen initialization returns (its biases are left alone): with
+relu layers and zero biases the spread of A[l] scales as init_scale**l, so 0.01 shows the
+activations vanishing layer by layer and 10 shows them exploding.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from ..planar import DATASETS, make_dataset
 from ..three_layer import three_layer_backward, three_layer_forward
 from .base import Explorer, Run, red
 from .controls import choice, log_slider, slider, steps
-from .frame import TITLE, CostPanel, MapPanel
+from .frame import CostPanel, MapPanel
 from .training import accuracy, divergence, learning_rate_warning
 
 COST = "compute_cost_with_regularization"
@@ -47,12 +50,17 @@ FUNCTIONS = (COST, L2_BACKWARD, DROPOUT_FORWARD, DROPOUT_BACKWARD, UPDATE,
 OPTIONAL = ("initialize_parameters_zeros", "initialize_parameters_random")  # for the init menu
 INITIALIZERS = {"He": "initialize_parameters_he", "random ×10": "initialize_parameters_random",
                 "zeros": "initialize_parameters_zeros"}
+RECIPES = {"He": "randn × sqrt(2 / n[l-1])", "random ×10": "randn ×10", "zeros": "zeros"}
+SCALE_EXPONENTS = (-2, 1)  # the init scale slider runs over 10**-2 .. 10**1
 LAMBDAS = (0.0, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 2.0, 3.0)
 GRID = 100  # the decision boundary is evaluated on GRID x GRID points
 POINTS = 100  # costs recorded per run
 TEST_SEED = 1000  # the test set is drawn with seed + TEST_SEED: the same for every training size
-BLOWN_UP = 100  # a hidden layer's spread this many times its initial one halts the run
-SPREAD_FLOOR, SPREAD_CEILING = 1e-3, 1e5  # the spread panel's fixed log range
+BLOWN_UP = 100  # a hidden spread this many times its initial one (or 1, if larger) halts a run
+SPREAD_FLOOR, SPREAD_CEILING = 1e-8, 1e6  # the spread panel's fixed log range
+NEAR = 1e-3  # an output this close to 0 or 1 is saturated
+SATURATED = 0.5  # a network with this fraction of its outputs saturated at init starts saturated
+FLAT = 0.01  # an output spread below this at init: every example starts at about the same output
 NOTE = "<div style='color:#666;font-size:90%'>{}.</div>"
 
 
@@ -76,15 +84,34 @@ def spreads(cache) -> list[float]:
 
 def blown_up(initial, now, i: int) -> str | None:
     """Words for a network whose activations blew up (a spread BLOWN_UP times its initial
-    one, or not finite) or died (an output that no longer varies) by iteration i, or None."""
+    one, or than 1 if that is larger, or not finite) or died (an output that no longer varies)
+    by iteration i, or None. A network started at a small scale may grow its spreads to about
+    1 while it learns: that is not blowing up."""
     for name, before, after in zip(("A1", "A2"), initial, now):
-        if not math.isfinite(after) or before > 0 and after > BLOWN_UP * before:
+        if not math.isfinite(after) or before > 0 and after > BLOWN_UP * max(before, 1.0):
             return (f"the spread of {name} grew from {before:.3g} to {after:.3g} by iteration "
                     f"{i} (the weights blew up)")
     if initial[2] > 0 and now[2] == 0:
         return (f"by iteration {i} the output A3 is the same for every example (the relu units "
                 "died)")
     return None
+
+
+def scaled(parameters: dict, scale: float) -> dict:
+    """A new dict: the weights W1, W2, ... times `scale`, the biases as they are."""
+    return {key: scale * value if key.startswith("W") else value
+            for key, value in parameters.items()}
+
+
+def saturation(A3) -> tuple[float, bool]:
+    """The fraction of outputs within NEAR of 0 or 1, and whether one is exactly 0 or 1."""
+    A3 = np.asarray(A3, dtype=float)
+    return float(np.mean((A3 < NEAR) | (A3 > 1 - NEAR))), bool(np.any((A3 == 0) | (A3 == 1)))
+
+
+def confidently_wrong(A3, Y) -> bool:
+    """Whether an output is exactly 0 on an example of class 1, or exactly 1 on one of class 0."""
+    return bool(np.any((A3 == 0) & (Y == 1) | (A3 == 1) & (Y == 0)))
 
 
 def _dropout_cache_problem(cache) -> str | None:
@@ -111,10 +138,10 @@ class RegularizationExplorer(Explorer):
     NAME = "regularization_explorer"
     FUNCTIONS = FUNCTIONS
     DEFAULTS = {"dataset": "moons", "m": 80, "n_h": 50, "lambd": 0.0, "keep_prob": 1.0,
-                "initialization": "He", "learning_rate": 0.3, "num_iterations": 2000,
-                "noise": 0.3, "m_test": 200, "seed": 1}
-    COLUMNS = (("dataset", "m", "n_h"), ("lambd", "keep_prob", "initialization"),
-               ("learning_rate", "num_iterations"))
+                "initialization": "He", "init_scale": 1.0, "learning_rate": 0.3,
+                "num_iterations": 2000, "noise": 0.3, "m_test": 200, "seed": 1}
+    COLUMNS = (("dataset", "m", "n_h"), ("lambd", "keep_prob", "learning_rate"),
+               ("initialization", "init_scale", "num_iterations"))
     SIZE = (11.0, 3.3)
     BOXES = ([0.005, 0.04, 0.27, 0.80], [0.33, 0.15, 0.36, 0.70], [0.78, 0.15, 0.2, 0.70])
     RUN = RegularizationRun
@@ -140,6 +167,11 @@ class RegularizationExplorer(Explorer):
                              "keeps every unit (no dropout), 0.8 drops a fifth.")
         if values["lambd"] < 0:
             raise ValueError(f"lambd must be 0 or more, got {values['lambd']!r}.")
+        scale = values["init_scale"]
+        if isinstance(scale, bool) or not isinstance(scale, (int, float)) or \
+                not 0 < scale < math.inf:
+            raise ValueError(f"init_scale must be a positive number, got {scale!r}: it "
+                             "multiplies the initial weights (1 keeps them, 0.01 shrinks them).")
         scheme = values["initialization"]
         if scheme in INITIALIZERS and scheme not in self.schemes:
             raise ValueError(f"initialization {scheme!r} needs your "
@@ -152,6 +184,8 @@ class RegularizationExplorer(Explorer):
                 "lambd": steps("L2 λ (lambd)", LAMBDAS, float(v["lambd"])),
                 "keep_prob": slider("keep_prob", float(v["keep_prob"]), 0.5, 1.0, 0.05),
                 "initialization": choice("initialization", self.schemes, v["initialization"]),
+                "init_scale": log_slider("init scale ×", float(v["init_scale"]),
+                                         *SCALE_EXPONENTS),
                 "learning_rate": log_slider("learning rate", v["learning_rate"], -3, 1),
                 "num_iterations": slider("iterations", v["num_iterations"], 100, 5000, 100)}
 
@@ -168,10 +202,10 @@ class RegularizationExplorer(Explorer):
             notes.append(f"To compare initializations, pass {self.NAME} your {names} too (by "
                          "name)")
         if s["keep_prob"] < 1 and s["lambd"] > 0:
-            notes.append(f"This explorer uses one regularization at a time, as the classic "
-                         f"assignment does: with keep_prob {s['keep_prob']:.2f} it trains with "
-                         f"dropout only and ignores λ = {s['lambd']:g} (set keep_prob to 1 to "
-                         "use λ)")
+            notes.append(f"λ = {s['lambd']:g} is ignored while keep_prob is below 1: this "
+                         "explorer uses one regularization at a time, as the classic assignment "
+                         f"does, so with keep_prob {s['keep_prob']:.2f} it trains with dropout "
+                         "only (set keep_prob to 1 to use λ)")
         self.note.value = "".join(NOTE.format(note) for note in notes)
 
     # -- training ------------------------------------------------------------------------------
@@ -193,10 +227,11 @@ class RegularizationExplorer(Explorer):
                   "W3": (1, n_h), "b3": (1, 1)}
         gradients = {"d" + key: shape for key, shape in shapes.items()}
         np.random.seed(s["seed"])  # for an initialization that does not seed itself
-        params = self.check(run, INITIALIZERS[s["initialization"]], shapes,
-                            [X.shape[0], n_h, n_h, 1])
+        params = scaled(self.check(run, INITIALIZERS[s["initialization"]], shapes,
+                                   [X.shape[0], n_h, n_h, 1]), s["init_scale"])
         A3, cache = three_layer_forward(X, params)
         run.spreads["init"] = spreads(cache)
+        run.work["saturation"] = saturation(A3)
         self.check(run, COST, float, A3, Y, params, s["lambd"])
         grads = self.check(run, L2_BACKWARD, gradients, X, Y, cache, s["lambd"])
         result = self.dropout_forward(run, X, params, 0)
@@ -265,8 +300,9 @@ class RegularizationExplorer(Explorer):
                                                               s["lambd"])))
         run.message = self.progress(run)
         run.warning = " ".join(filter(None, (
-            self._init_words(run), self._mask_words(run),
-            learning_rate_warning(run.costs, run.iterations, s["learning_rate"]))))
+            self._init_words(run), self._scale_words(run), self._mask_words(run),
+            learning_rate_warning(run.costs, run.iterations, s["learning_rate"]),
+            self._test_words(run))))
 
     def _accuracy(self, run):
         X, Y, X_test, Y_test = _data(run.settings)
@@ -274,18 +310,41 @@ class RegularizationExplorer(Explorer):
         run.test_accuracy = accuracy(three_layer_forward(X_test, run.parameters)[0] > 0.5,
                                      Y_test)
 
+    @staticmethod
+    def _weights(s: dict) -> str:
+        """"the weights of <initializer> (<recipe>)", and the init scale unless it is 1."""
+        scheme = s["initialization"]
+        times = f" times init scale {s['init_scale']:.3g}" if s["init_scale"] != 1 else ""
+        return f"the weights of {INITIALIZERS[scheme]} ({RECIPES[scheme]}){times}"
+
+    @staticmethod
+    def _remedy(s: dict) -> str:
+        if s["initialization"] != "He":
+            return "choose He" + (" at init scale 1" if s["init_scale"] > 1 else "")
+        return "set the init scale back to 1" if s["init_scale"] > 1 else \
+            "try a smaller init scale"
+
     def _advice(self, run) -> str:
-        """The likely cause of a diverged run, naming the learner's function."""
+        """The likely cause of a diverged run, naming the learner's function, and the
+        initialization with its scale when the network started saturated."""
         s, lr = run.settings, run.settings["learning_rate"]
         A1, A2, _ = run.spreads["init"]
-        if run.iterations[-1] == 0 and s["initialization"] == "random ×10":
-            return (f"That is before any update: with the weights of initialize_parameters_random "
-                    f"(randn ×10) the spread of A1 is {A1:.3g} and of A2 {A2:.3g}, so the output "
-                    "sigmoid saturates at exactly 0 or 1 and a confident wrong answer costs "
-                    "−log 0 = ∞. This is why the scale of the initialization matters: choose He.")
+        near, exact = run.work.get("saturation", (0.0, False))
+        if run.iterations[-1] == 0 and exact:
+            return (f"That is before any update: with {self._weights(s)} the spread of A1 is "
+                    f"{A1:.3g} and of A2 {A2:.3g}, so the output sigmoid saturates at exactly 0 "
+                    "or 1 and a confident wrong answer costs −log 0 = ∞. This is why the scale "
+                    f"of the initialization matters: {self._remedy(s)}.")
         if run.iterations[-1] == 0:
             return (f"That is before any update: check {COST} (a log of 0?) and "
                     f"{INITIALIZERS[s['initialization']]}.")
+        X, _, _, _ = run.work["data"]
+        if not math.isfinite(run.costs[-1]) and near >= SATURATED and saturation(
+                three_layer_forward(X, run.work["parameters"])[0])[1]:
+            return (f"The network started saturated: with {self._weights(s)} the spread of A2 "
+                    f"was {A2:.3g} and {near:.0%} of the outputs were within {NEAR:g} of 0 or "
+                    "1; a few updates later one is exactly 0 or 1, where the log in the cost "
+                    f"is −∞. To start unsaturated, {self._remedy(s)}.")
         return (f"The steps of {UPDATE} with learning rate {lr:.3g} are too large for this "
                 f"network: try {lr / 10:.3g}.")
 
@@ -293,10 +352,43 @@ class RegularizationExplorer(Explorer):
     def _init_words(run) -> str:
         A1, A2, _ = run.spreads["init"]
         if A1 == 0 and A2 == 0:
-            return ("With zeros every hidden unit computes the same thing and relu(0) = 0: A1 "
-                    "and A2 have spread 0, no gradient reaches W1, W2 or W3 and only b3 learns, "
-                    "so the boundary is flat. Random initialization breaks this symmetry.")
+            scale = (f" (init scale {run.settings['init_scale']:.3g} times 0 is still 0)"
+                     if run.settings["init_scale"] != 1 else "")
+            return (f"With zeros{scale} every hidden unit computes the same thing and relu(0) "
+                    "= 0: A1 and A2 have spread 0, no gradient reaches W1, W2 or W3 and only b3 "
+                    "learns, so the boundary is flat. Random initialization breaks this "
+                    "symmetry.")
         return ""
+
+    def _scale_words(self, run) -> str:
+        """What the spreads at init did to the cost: a flat start (vanishing) or a saturated
+        one (exploding), measured on this run; "" for neither."""
+        s, (A1, A2, A3) = run.settings, run.spreads["init"]
+        near, _ = run.work.get("saturation", (0.0, False))
+        if 0 < A3 < FLAT and A1 > A2 > A3:
+            start = run.costs[0]
+            left = next((i for i, cost in zip(run.iterations, run.costs)
+                         if abs(cost - start) > 0.01 * start), None)
+            stayed = (f"until iteration {left}" if left is not None else
+                      f"for all {run.iterations[-1]} iterations")
+            return (f"With {self._weights(s)} the spreads shrink layer by layer (A1 {A1:.2g}, "
+                    f"A2 {A2:.2g}, A3 {A3:.2g}): every example starts at about the same output, "
+                    f"so the cost stayed within 1% of its start, {start:.3g}, {stayed}.")
+        if near >= SATURATED:
+            return (f"With {self._weights(s)} the spread of A2 is {A2:.3g} at init and "
+                    f"{near:.0%} of the outputs start within {NEAR:g} of 0 or 1, so the first "
+                    f"cost is {run.costs[0]:.3g}.")
+        return ""
+
+    @staticmethod
+    def _test_words(run) -> str:
+        if not run.test_costs or math.isfinite(run.test_costs[-1]):
+            return ""
+        _, _, X_test, Y_test = run.work["data"]
+        if not confidently_wrong(three_layer_forward(X_test, run.parameters)[0], Y_test):
+            return ""
+        return (f"The test cost is {run.test_costs[-1]}: on a test example the output is exactly "
+                "0 or 1 for the wrong class, and −log 0 = ∞.")
 
     def _mask_words(self, run) -> str:
         if self.fresh_masks or run.settings["keep_prob"] == 1:
@@ -329,12 +421,12 @@ class RegularizationExplorer(Explorer):
         ax.set_yscale("log")
         ax.set(ylim=(SPREAD_FLOOR, SPREAD_CEILING), xlim=(0.4, 3.6), xticks=[1, 2, 3],
                xticklabels=["A1", "A2", "A3"])
-        ax.yaxis.set_major_locator(FixedLocator([1e-2, 1, 1e2, 1e4]))
+        ax.yaxis.set_major_locator(FixedLocator([1e-6, 1e-4, 1e-2, 1, 1e2, 1e4]))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"1e{round(math.log10(value))}"
                                                    if value != 1 else "1"))
         ax.yaxis.set_minor_locator(NullLocator())
         # no legend: an animated one costs a few ms of text a frame, the title says it
-        ax.set_title("spread (std) of A[l]:\nbars at init, dots after training", **TITLE)
+        self.spread_title = frame.title(ax)
         self.bars = list(ax.bar([1, 2, 3], [0, 0, 0], bottom=SPREAD_FLOOR, width=0.6,
                                 color="#9ecae1"))
         frame.animate(*self.bars)
@@ -376,6 +468,9 @@ class RegularizationExplorer(Explorer):
         return f"L2 λ = {s['lambd']:g}" if s["lambd"] > 0 else "no regularization"
 
     def _show_spreads(self, run) -> None:
+        s = run.settings
+        self.spread_title.set_text(f"std of A[l], {s['initialization']}, init scale "
+                                   f"{s['init_scale']:.3g}:\nbars at init, dots after training")
         init = run.spreads.get("init", [math.nan] * 3)
         for bar, label, value in zip(self.bars, self.bar_labels, init):
             shown = min(max(value, SPREAD_FLOOR), SPREAD_CEILING) if math.isfinite(value) \
