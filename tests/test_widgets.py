@@ -3,7 +3,9 @@ the frame, and the contracts that say a learner's wrong return in words."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import socket
 
 import numpy as np
 import pytest
@@ -16,7 +18,7 @@ from course_utils.learner_code import (
     learner_functions,
     return_problem,
 )
-from course_utils.widgets import Explorer, Keyword
+from course_utils.widgets import Explorer, Keyword, base
 from course_utils.widgets.controls import slider
 from course_utils.widgets.frame import CostPanel, Frame
 from tests.explorer_checks import assert_curve, pixels, second_move
@@ -161,6 +163,61 @@ def test_a_second_move_while_the_first_trains_shows_only_the_second():
     first, second = second_move(toy, {"num_iterations": 49_990}, {"num_iterations": 100})
     assert 0 < first.iteration < 49_990 and len(second.costs) == 100
     assert_curve(toy.costs.lines[0], second.iterations, second.costs)
+
+
+def test_a_change_whose_delivery_takes_many_loop_turns_stops_the_run_after_the_chunk_under_way(
+        monkeypatch):
+    """In a kernel a control change goes from a socket through a stream, the shell handler and
+    the comm to its callback, a turn of the loop or more each: here a byte written to a socket
+    in the middle of a chunk, whose reader sets the controls 4 * LOOP_TURNS turns later. The
+    pause after that chunk lets it all in, so the stale run trains no further chunk (one more
+    is allowed for a busy machine that stops the process within the pause; without the pause
+    it trains four more)."""
+    hops = 4 * base.LOOP_TURNS
+    reader, writer = socket.socketpair()
+    step = Toy.step
+
+    def step_and_send(self, run, i):
+        if run.settings["num_iterations"] == 49_990 and i == 1000:
+            writer.send(b"B")  # the second move reaches the kernel's socket
+        return step(self, run, i)
+
+    monkeypatch.setattr(Toy, "step", step_and_send)
+    toy = Toy(descend, cost, num_iterations=50_000)
+    chunk, ends = toy._chunk, []
+
+    def counted(run, i):
+        reached = chunk(run, i)
+        if run.settings["num_iterations"] == 49_990:
+            ends.append(run.iteration)
+        return reached
+
+    toy._chunk = counted
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+
+        async def deliver():
+            for _ in range(hops):
+                await asyncio.sleep(0)
+            toy.set(num_iterations=100)
+
+        def readable():
+            reader.recv(1)
+            loop.remove_reader(reader)
+            loop.create_task(deliver())
+
+        loop.add_reader(reader, readable)
+        first = toy.set(num_iterations=49_990)
+        await toy.task
+        await toy.task  # the second run's, started by deliver()
+        return first
+
+    with reader, writer:
+        first = asyncio.run(scenario())
+    after_the_write = [i for i in ends if i > 1000]
+    assert first.state == "cancelled" and toy.last_run.state == "done"
+    assert len(after_the_write) <= 2, f"chunks that ended after the change arrived: {ends}"
 
 
 # -- the frame ----------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 Widget callbacks run on the kernel's event loop one at a time, so in a kernel a control change
 only bumps a generation counter and starts an asyncio task that trains in chunks (at most
-CHUNK_SECONDS or a tenth of the iterations) with a few turns of the loop between them (and
-SETTLE_SECONDS before the final frame): the next change gets in there, and the stale run
-stops at its next chunk boundary without drawing.
+CHUNK_SECONDS or a tenth of the iterations) with a short pause between them (PAUSE_SECONDS,
+then a few turns of the loop; SETTLE_SECONDS before the final frame): the next change gets in
+there, and the stale run stops at its next chunk boundary without drawing.
 A run sends an early frame after its first chunk, then one whenever the last is old enough,
 unless its end is nearer. Outside a running loop, and for the first run of `show()` (so the
 saved notebook holds the trained figure), training is synchronous. Nothing raises: the
@@ -50,8 +50,14 @@ REDRAW_FACTOR = 2  # REDRAW_FACTOR times the last frame's cost: drawing stays <=
 FRAME_WORTH = 1  # no frame during a run whose end is nearer than this many frames' cost
 # A control change waiting in the kernel's socket takes a few event-loop turns to reach its
 # callback; one sleep(0) is not enough (seen in the browser: a run's final frame sent after the
-# next move had arrived). So a pause between chunks turns the loop a few times, and the pause
-# before a final frame waits this long (a few ms on the final frame only).
+# next move had arrived). In ipykernel 7 it also crosses a thread (the shell channel thread
+# forwards it to the main thread), which gets the GIL only when the main thread blocks or every
+# 5 ms switch interval: with turns alone (sleep(0) never blocks) a change sent to a real kernel
+# while the optimizer race ran waited 16 ms (median; up to 7 chunks) to reach its callback, with
+# a 1 ms pause first 5 ms (at most 2 chunks, mostly the one under way). So a pause between
+# chunks sleeps PAUSE_SECONDS (the loop turns as often as the delivery needs, other threads run)
+# and then turns the loop a few times; the pause before a final frame waits SETTLE_SECONDS.
+PAUSE_SECONDS = 0.001
 SETTLE_SECONDS = 0.005
 LOOP_TURNS = 3
 
@@ -274,6 +280,7 @@ class Explorer:
                 if final:
                     await asyncio.sleep(SETTLE_SECONDS)
                 else:
+                    await asyncio.sleep(PAUSE_SECONDS)
                     for _ in range(LOOP_TURNS):
                         await asyncio.sleep(0)
         except Exception as error:  # a bug here must not vanish inside an unawaited task
