@@ -3,9 +3,13 @@ points, boundary, spreads), stubs and classic signatures, divergence, cancelling
 
 from __future__ import annotations
 
+import io
+import re
+
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
+from PIL import Image
 
 from course_utils.planar import make_dataset
 from course_utils.three_layer import three_layer_backward, three_layer_forward
@@ -81,6 +85,10 @@ def replay(solution, settings: dict, every: int):
                      if s["lambd"] else three_layer_backward(X, Y, cache))
         params = solution["update_parameters_with_gd"](params, grads, s["learning_rate"])
     return iterations, costs, test_costs
+
+
+def decoded(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
 def label_changes(rx) -> int:
@@ -428,6 +436,36 @@ def test_a_second_move_while_the_first_trains_shows_only_the_second(solution):
     assert 0 < first.iteration < 4900 and second.iteration == 500
     assert_curve(rx.costs.lines[0], second.iterations, second.costs)
     assert "iteration 500 of 500" in rx.status.value
+
+
+def sent_frames(rx) -> list:
+    """The PNG bytes of every frame `rx` sends from now on, in order (the last is shown)."""
+    sent, show = [], rx.frame.show
+    rx.frame.show = lambda png: sent.append(png) or show(png)
+    return sent
+
+
+def without_duration(status: str) -> str:
+    return re.sub(r"&middot; \d+\.\d\d s", "&middot; _ s", status)
+
+
+@pytest.mark.parametrize("start, first, second", [
+    ({}, {"m": 90}, {"m": 100}),  # a new training set: its points, limits and boundary
+    ({"initialization": "zeros"}, {"initialization": "He"}, {"initialization": "zeros"}),
+])
+def test_two_quick_moves_end_on_the_frame_and_status_of_the_second_alone(solution, start, first,
+                                                                        second):
+    """Nothing of the cancelled run (points, boundary, bars, titles, the kept background) is
+    left in the final frame: it is, pixel for pixel, the one the second setting shows when
+    reached by single moves, and so is the status line, but for the seconds it took."""
+    quick, single = make(solution, **start), make(solution, **start)
+    quick_frames, single_frames = sent_frames(quick), sent_frames(single)
+    cancelled, _ = second_move(quick, first, second)
+    assert cancelled.iteration < QUICK["num_iterations"]
+    single.set(**first)
+    single.set(**second)
+    np.testing.assert_array_equal(decoded(quick_frames[-1]), decoded(single_frames[-1]))
+    assert without_duration(quick.status.value) == without_duration(single.status.value)
 
 
 def test_every_slider_updates_only_when_released_and_bad_settings_are_refused(solution):
