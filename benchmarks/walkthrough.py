@@ -80,8 +80,10 @@ class Week:
 
 
 def _without_durations(status: str) -> str:
-    """A status line without its timings ("0.23 s"), which differ from run to run."""
-    return re.sub(r"\d+(?:\.\d+)?\s*(?:ms|s)\b", "_ s", status)
+    """A status line without its timings ("0.23 s"), which differ from run to run; the page's
+    textContent drops the <br> before a warning, so a timing may run into its next word
+    ("1.06 sThe test cost ...")."""
+    return re.sub(r"\d+(?:\.\d+)?\s*(?:ms|s)(?=\b|[A-Z])", "_ s", status)
 
 
 @dataclass
