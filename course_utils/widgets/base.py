@@ -264,6 +264,15 @@ class Explorer:
         elif parameters is not None:
             run.parameters = parameters
 
+    def diverged(self, run: Run) -> bool:
+        """At the end of a run: marks it diverged, with the subclass's `_advice(run)`, when it
+        halted or its recorded costs grew; True then."""
+        grew = run.halt or divergence(run.costs, run.every)
+        if grew:
+            run.state, run.message = "diverged", red(f"Training diverged: {grew}. "
+                                                     f"{self._advice(run)}")
+        return bool(grew)
+
     def problem(self, run: Run) -> str:
         """What went wrong, as the first line of the message, or ""."""
         return run.message.split("<br>")[0] if run.state in ("failed", "diverged") else ""

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from ..learner_code import Columns, Parts
 from ..planar import DATASETS
-from .base import Keyword, PlanarExplorer, red
+from .base import Keyword, PlanarExplorer
 from .controls import choice, log_slider, slider, steps
 from .frame import CostPanel, MapPanel
-from .training import accuracy, divergence, learning_rate_warning, planar_data
+from .training import accuracy, learning_rate_warning, planar_data
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu")
 LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -81,10 +81,7 @@ class Playground(PlanarExplorer):
         s = run.settings
         if run.halt is None:
             self.record_costs(run, s["num_iterations"], run.work["parameters"])
-        grew = run.halt or divergence(run.costs, run.every)
-        if grew:
-            run.state, run.message = "diverged", red(f"Training diverged: {grew}. "
-                                                     f"{self._advice(run)}")
+        if self.diverged(run):
             return
         self._accuracy(run)
         run.message = self.progress(run)

@@ -35,10 +35,10 @@ import numpy as np
 from ..learner_code import Columns, Parts, StopRun, accepts_keyword, failure_words, return_problem
 from ..planar import DATASETS, make_dataset
 from ..three_layer import three_layer_backward, three_layer_forward
-from .base import Explorer, Run, red
+from .base import Explorer, Run
 from .controls import choice, log_slider, slider, steps
 from .frame import CostPanel, MapPanel
-from .training import accuracy, divergence, learning_rate_warning
+from .training import accuracy, learning_rate_warning
 
 COST = "compute_cost_with_regularization"
 L2_BACKWARD = "backward_propagation_with_regularization"
@@ -289,10 +289,7 @@ class RegularizationExplorer(Explorer):
         params = run.parameters if run.parameters is not None else run.work["parameters"]
         A3, cache = three_layer_forward(X, params)
         run.spreads["end"] = spreads(cache)
-        grew = run.halt or divergence(run.costs, run.every)
-        if grew:
-            run.state, run.message = "diverged", red(f"Training diverged: {grew}. "
-                                                     f"{self._advice(run)}")
+        if self.diverged(run):
             return
         self._accuracy(run)
         if s["lambd"] > 0 and s["keep_prob"] == 1:
