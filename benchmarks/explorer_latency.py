@@ -44,6 +44,14 @@ def moves(explorer, changes: list[dict]):
         return asyncio.run(scenario())
 
 
+def there_and_back(explorer, settings: list[dict], repeat: int = 1):
+    """Each of `settings` applied from the default and undone, `repeat` times in a row; returns
+    the runs of the moves there (setting k's are runs[k * repeat:(k + 1) * repeat])."""
+    default = explorer.settings()
+    return moves(explorer, [change for values in settings for _ in range(repeat)
+                            for change in (values, {key: default[key] for key in values})])[::2]
+
+
 def default_moves(explorer, repeat: int, names=None):
     """Every slider (or `names`) one step away from the default and back, `repeat` times."""
     default = explorer.settings()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 
 from .common import Row, progress, seconds, timing_row
-from .explorer_latency import latency_rows, moves
+from .explorer_latency import latency_rows, moves, there_and_back
 from .notebooks import notebook_rows
 
 NOTEBOOK_TARGET = 20.0  # seconds, whole notebook top to bottom
@@ -36,9 +36,8 @@ def playground_rows(repeat: int) -> list[Row]:
     rows = latency_rows("Playground", pg, repeat, slow={"num_iterations": 5000},
                         fast={"num_iterations": 1100})
     progress("Playground: other settings")
+    runs = there_and_back(pg, SETTINGS)
     default = pg.settings()
-    runs = moves(pg, [change for values in SETTINGS
-                      for change in (values, {key: default[key] for key in values})])[::2]
     worst = max(range(len(runs)), key=lambda k: runs[k].seconds)
     defaults = moves(pg, [{"seed": default["seed"]}] * max(repeat, 3))
     rate = statistics.median(r.settings["num_iterations"] / r.train_seconds for r in defaults)

@@ -6,7 +6,7 @@ import os
 import statistics
 
 from .common import Row, progress, timed, timing_row
-from .explorer_latency import latency_rows, moves
+from .explorer_latency import latency_rows, there_and_back
 from .notebooks import notebook_rows
 
 NOTEBOOK_TARGET = 30.0  # seconds, whole notebook top to bottom
@@ -46,9 +46,7 @@ def explorer_rows(repeat: int) -> list[Row]:
                         fast={"num_iterations": 500})
     rows[1].details += f"; {blas()}"
     progress("depth explorer: other settings")
-    default = dx.settings()
-    runs = moves(dx, [change for values in SETTINGS for _ in range(repeat)
-                      for change in (values, {key: default[key] for key in values})])[::2]
+    runs = there_and_back(dx, SETTINGS, repeat)
     by_setting: dict[str, list[float]] = {}
     for k, run in enumerate(runs):
         by_setting.setdefault(str(SETTINGS[k // repeat]), []).append(run.seconds)

@@ -9,7 +9,7 @@ import io
 import statistics
 
 from .common import Row, call_times, progress, seconds, timing_row
-from .explorer_latency import latency_rows, moves
+from .explorer_latency import latency_rows, there_and_back
 from .notebooks import notebook_rows
 from .week3 import blas
 
@@ -49,9 +49,7 @@ def explorer_rows(repeat: int) -> list[Row]:
     rows = latency_rows("regularization explorer", rx, repeat, slow={"num_iterations": 5000},
                         fast={"num_iterations": 500})
     progress("regularization explorer: other settings")
-    default = rx.settings()
-    runs = moves(rx, [change for values in SETTINGS for _ in range(repeat)
-                      for change in (values, {key: default[key] for key in values})])[::2]
+    runs = there_and_back(rx, SETTINGS, repeat)
     worst = max(range(len(runs)), key=lambda k: runs[k].seconds)
     return rows + [
         timing_row("regularization explorer, other settings, to the first new frame",
