@@ -7,7 +7,9 @@ Shared by the visible checks (`checks.core.Check.call`) and every explorer (`wid
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -18,6 +20,14 @@ class StopRun(Exception):
     def __init__(self, state: str, message: str):
         super().__init__(message)
         self.state, self.message = state, message
+
+
+@contextmanager
+def quiet():
+    """No warnings for the learner's numbers (in a widget, for one chunk, never across a pause)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
 
 
 def accepts_keyword(fn, name: str, literal: bool = False) -> bool:

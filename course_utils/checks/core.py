@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import copy
 import inspect
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from ..learner_code import failing_callee
+from ..learner_code import failing_callee, quiet
 
 MATRIX_PRODUCT_HINT = ("a matrix product (np.dot or @) got shapes that do not fit: (n, k) times "
                        "(k, m) needs the same k. Print the shapes and check the .T.")
@@ -55,8 +54,7 @@ class Check:
                       f"pass the function itself: {self.name}, without parentheses.")
         given_args, given_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
         try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
+            with quiet():
                 result = fn(*given_args, **given_kwargs)
         except NotImplementedError as error:
             inner = failing_callee(fn, error)

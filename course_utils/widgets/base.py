@@ -27,9 +27,8 @@ import asyncio
 import math
 import threading
 import time
-import warnings
 from collections import deque
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +38,7 @@ from ..learner_code import (
     accepts_keyword,
     failure_words,
     learner_functions,
+    quiet,
     return_problem,
 )
 from .frame import Frame
@@ -48,15 +48,11 @@ CHUNK_SECONDS = 0.03  # longest stretch of training before control changes can g
 MIN_REDRAW_SECONDS = 0.1  # frames during a run come at most this often, and at most every
 REDRAW_FACTOR = 2  # REDRAW_FACTOR times the last frame's cost: drawing stays <= 1/3 of the time
 FRAME_WORTH = 1  # no frame during a run whose end is nearer than this many frames' cost
-# A control change waiting in the kernel's socket takes a few event-loop turns to reach its
-# callback; one sleep(0) is not enough (seen in the browser: a run's final frame sent after the
-# next move had arrived). In ipykernel 7 it also crosses a thread (the shell channel thread
-# forwards it to the main thread), which gets the GIL only when the main thread blocks or every
-# 5 ms switch interval: with turns alone (sleep(0) never blocks) a change sent to a real kernel
-# while the optimizer race ran waited 16 ms (median; up to 7 chunks) to reach its callback, with
-# a 1 ms pause first 5 ms (at most 2 chunks, mostly the one under way). So a pause between
-# chunks sleeps PAUSE_SECONDS (the loop turns as often as the delivery needs, other threads run)
-# and then turns the loop a few times; the pause before a final frame waits SETTLE_SECONDS.
+# A pause between chunks sleeps PAUSE_SECONDS, then turns the event loop LOOP_TURNS times: a
+# control change waiting in the kernel's socket takes a few turns to reach its callback, and in
+# ipykernel 7 it comes from the shell channel thread, which gets the GIL only when the main
+# thread blocks (sleep(0) never does): with turns alone a change to a running optimizer race
+# waited 16 ms (median), with a 1 ms sleep first 5 ms. A final frame waits SETTLE_SECONDS.
 PAUSE_SECONDS = 0.001
 SETTLE_SECONDS = 0.005
 LOOP_TURNS = 3
@@ -129,14 +125,6 @@ def _refuse_unknown(owner: str, what: str, given, known) -> None:
     if unknown:
         raise TypeError(f"{owner}: no {what} named {', '.join(unknown)}; the {what}s are "
                         f"{', '.join(known)}.")
-
-
-@contextmanager
-def quiet():
-    """No warnings for the learner's numbers (for one chunk, never across a pause)."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        yield
 
 
 class Explorer:
@@ -264,10 +252,10 @@ class Explorer:
         elif parameters is not None:
             run.parameters = parameters
 
-    def diverged(self, run: Run) -> bool:
+    def diverged(self, run: Run, grew: str | None = None) -> bool:
         """At the end of a run: marks it diverged, with the subclass's `_advice(run)`, when it
-        halted or its recorded costs grew; True then."""
-        grew = run.halt or divergence(run.costs, run.every)
+        halted, its recorded costs grew or `grew` says how it blew up; True then."""
+        grew = run.halt or divergence(run.costs, run.every) or grew
         if grew:
             run.state, run.message = "diverged", red(f"Training diverged: {grew}. "
                                                      f"{self._advice(run)}")
@@ -286,12 +274,9 @@ class Explorer:
         try:
             await asyncio.sleep(0)  # control changes already queued get in before any work
             for final in steps:
-                if final:
-                    await asyncio.sleep(SETTLE_SECONDS)
-                else:
-                    await asyncio.sleep(PAUSE_SECONDS)
-                    for _ in range(LOOP_TURNS):
-                        await asyncio.sleep(0)
+                await asyncio.sleep(SETTLE_SECONDS if final else PAUSE_SECONDS)
+                for _ in range(0 if final else LOOP_TURNS):
+                    await asyncio.sleep(0)
         except Exception as error:  # a bug here must not vanish inside an unawaited task
             self.status.value = red(f"The {self.NAME} itself failed ({error!r}).")
 

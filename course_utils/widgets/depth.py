@@ -19,11 +19,11 @@ import numpy as np
 from ..layer_activations import HIDDEN_ACTIVATIONS
 from ..learner_code import Columns, Parts
 from ..planar import DATASETS
-from .base import Keyword, PlanarExplorer, Run, red
+from .base import Keyword, PlanarExplorer, Run
 from .controls import choice, log_slider, slider
 from .depth_diagnosis import dead_layer, diagnose, gradient_note, layer_spreads, smaller_scale
 from .frame import TITLE, CostPanel, MapPanel
-from .training import accuracy, divergence, learning_rate_warning
+from .training import accuracy, learning_rate_warning
 
 FUNCTIONS = ("initialize_parameters_deep", "L_model_forward", "compute_cost",
              "L_model_backward", "update_parameters")
@@ -140,35 +140,30 @@ class DepthExplorer(PlanarExplorer):
                                      Y_test)
         run.weight_change = [float(np.linalg.norm(params[f"W{l}"] - W) / (np.linalg.norm(W) or 1))
                              for l, W in enumerate(run.work["initial"], start=1)]
-        blew_up = self._blew_up(run)
-        run.state = "diverged" if blew_up else "done"
+        first, last = run.costs[0], run.costs[-1]
+        blew_up = self.diverged(run, last > 1.01 * first and "the cost ended higher than it "
+                                f"started ({first:.3g} &rarr; {last:.3g})")
         self._words(run, blew_up)
 
-    def _blew_up(self, run) -> str | None:
-        """Words for a run whose cost became infinite, grew or ended higher, or None."""
-        first, last, lr = run.costs[0], run.costs[-1], run.settings["learning_rate"]
-        grew = run.halt or divergence(run.costs, run.every) or (
-            last > 1.01 * first and f"the cost ended higher than it started ({first:.3g} "
-                                    f"&rarr; {last:.3g})")
+    def _advice(self, run) -> str:
         if run.diagnosis == "exploding":
-            advice = "The init scale is too large, see below."
-        elif len(run.costs) == 1:
-            advice = ("That is before any update, with moderate weights: check compute_cost (a "
-                      "log of 0?) and L_model_forward.")
-        else:
-            advice = (f"Learning rate {lr:.3g} is too large: try {lr / 10:.3g}"
-                      f"{smaller_scale(self._effective(run.settings))}.")
-        return f"Training diverged: {grew}. {advice}" if grew else None
+            return "The init scale is too large, see below."
+        if len(run.costs) == 1:
+            return ("That is before any update, with moderate weights: check compute_cost (a log "
+                    "of 0?) and L_model_forward.")
+        lr = run.settings["learning_rate"]
+        return (f"Learning rate {lr:.3g} is too large: try {lr / 10:.3g}"
+                f"{smaller_scale(self._effective(run.settings))}.")
 
-    def _words(self, run, blew_up: str | None) -> None:
+    def _words(self, run, blew_up: bool) -> None:
         """The message (how it ended, the diagnosis at init) and warning (what went wrong)."""
         lr = run.settings["learning_rate"]
-        lines = [red(blew_up) if blew_up else f"Final cost {run.costs[-1]:.4f} &middot; "
-                 f"accuracy train {run.train_accuracy:.1f}%, test {run.test_accuracy:.1f}%"]
+        if not blew_up:
+            run.message = (f"Final cost {run.costs[-1]:.4f} &middot; accuracy train "
+                           f"{run.train_accuracy:.1f}%, test {run.test_accuracy:.1f}%")
         if run.diagnosis or not blew_up:
-            lines.append(f"<span style='color:{'#a60' if run.diagnosis else '#262'}'>"
-                         f"{run.work['sentence']}</span>")
-        run.message = "<br>".join(lines)
+            run.message += (f"<br><span style='color:{'#a60' if run.diagnosis else '#262'}'>"
+                            f"{run.work['sentence']}</span>")
         later = ""
         if not blew_up and max(run.costs) > 2 * run.costs[0]:  # it overshot, then came down
             later = learning_rate_warning(run.costs, run.iterations, lr)
