@@ -18,6 +18,8 @@ def test_classic_parameters_go_by_position_and_extensions_by_keyword():
     assert L_layer_model.defaults == {"learning_rate": 0.0075, "num_iterations": 3000,
                                       "print_cost": False, "activation": "relu",
                                       "init_scale": 0.01}
+    relu = {**case, "activation": "relu", "init_scale": 0.5}
+    assert L_layer_model.arguments(relu)[1] == {"init_scale": 0.5}, "a default is left out"
 
 
 def test_a_case_with_a_name_the_signature_lacks_is_refused():

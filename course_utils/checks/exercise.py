@@ -73,11 +73,13 @@ class Exercise:
 
     def arguments(self, case: dict) -> tuple[tuple, dict]:
         """The classic parameters by position, up to the last one the case gives (one it skips
-        takes the contract's default), and the extensions by keyword."""
+        takes the contract's default), and the extensions by keyword unless at their default
+        (as the classic call leaves them out)."""
         given = [i for i, name in enumerate(self.classic) if name in case]
         positional = self.classic[:given[-1] + 1] if given else []
         return (tuple(case[n] if n in case else self.defaults[n] for n in positional),
-                {k: v for k, v in case.items() if k not in self.classic})
+                {k: v for k, v in case.items() if k not in self.classic
+                 and not (k in self.defaults and same_value(v, self.defaults[k]))})
 
     def call(self, fn: Callable, case: dict, check: Check | None = None, *, seed=_ITS_SEED):
         """fn on the case, after np.random.seed(seed) unless the seed is None; through

@@ -26,11 +26,6 @@ def _cache(activation: str, n_h: int, m: int, seed: int) -> dict:
     return {"Z1": Z1, "A1": ACTIVATIONS[activation][0](Z1), "Z2": Z2, "A2": sigmoid(Z2)}
 
 
-def _with(activation: str, case: dict) -> dict:
-    """The case with the `activation` keyword, unless it is the default tanh."""
-    return case if activation == "tanh" else {**case, "activation": activation}
-
-
 X_SMALL, Y_SMALL = grid(3, 7, 1), labels(7, 2)
 P_SMALL = parameters([3, 4, 1], 10, 0.5, 0.1)
 X_PLANE = grid(2, 30, 3, 1.5)
@@ -74,7 +69,7 @@ def check_initialize_parameters(check, case, params, want):
 
 
 @WEEK.exercise("forward_propagation(X, parameters, *, activation='tanh')",
-               [_with(a, {"X": X_SMALL, "parameters": P_SMALL}) for a in ACTIVATION_NAMES],
+               [{"X": X_SMALL, "parameters": P_SMALL, "activation": a} for a in ACTIVATION_NAMES],
                hints={"not aligned": "Z1 = np.dot(W1, X) + b1, W1 (n_h, n_x) times X (n_x, m), "
                                      "and Z2 = np.dot(W2, A1) + b2, W2 (n_y, n_h) times A1 "
                                      "(n_h, m): the weights come first, with no transpose "
@@ -106,8 +101,8 @@ DERIVATIVES = {"tanh": "1 - A1**2 (or 1 - np.power(A1, 2))", "relu": "(Z1 > 0)",
 
 
 @WEEK.exercise("backward_propagation(parameters, cache, X, Y, *, activation='tanh')", [
-    _with(a, {"parameters": P_SMALL, "cache": _cache(a, 4, 7, 40), "X": X_SMALL, "Y": Y_SMALL})
-    for a in ACTIVATION_NAMES],
+    {"parameters": P_SMALL, "cache": _cache(a, 4, 7, 40), "X": X_SMALL, "Y": Y_SMALL,
+     "activation": a} for a in ACTIVATION_NAMES],
     hints={"not aligned": "dZ1 = np.dot(W2.T, dZ2) * g'(Z1): W2.T (n_h, n_y) times dZ2 "
                           "(n_y, m) is (n_h, m), and the product with g'(Z1) is element-wise "
                           "(*), not np.dot. dW2 = np.dot(dZ2, A1.T) / m and dW1 = "

@@ -19,7 +19,7 @@ DERIVATIVES = {"sigmoid": "s * (1 - s) with s = sigmoid(Z)", "relu": "1 where Z 
 
 
 # -- fixed inputs -------------------------------------------------------------------------
-def _backward_case(dims: list[int], seed: int, activation: str | None = None) -> dict:
+def _backward_case(dims: list[int], seed: int, activation: str = "relu") -> dict:
     """(AL, Y, caches) as a forward pass leaves them: random Z of every layer, A_prev of a hidden
     layer = activation(Z) of the layer below (the given helpers), AL = sigmoid(Z[L]). A backward
     pass reads the caches only, so Z need not be recomputed from W A_prev + b."""
@@ -30,9 +30,8 @@ def _backward_case(dims: list[int], seed: int, activation: str | None = None) ->
         W, b = grid(dims[l], dims[l - 1], seed + 3 * l), grid(dims[l], 1, seed + 3 * l + 1, 0.3)
         Z = grid(dims[l], m, seed + 3 * l + 2)
         caches.append(((A, W, b), Z))
-        A = (sigmoid if l == len(dims) - 1 else FORWARD[activation or "relu"])(Z)[0]
-    case = {"AL": A, "Y": labels(m, seed + 99), "caches": caches}
-    return {**case, "activation": activation} if activation else case
+        A = (sigmoid if l == len(dims) - 1 else FORWARD[activation])(Z)[0]
+    return {"AL": A, "Y": labels(m, seed + 99), "caches": caches, "activation": activation}
 
 
 def _gradients(dims: list[int], m: int, seed: int) -> dict:
@@ -182,8 +181,7 @@ def check_linear_activation_forward(check, case, out, want):
 
 
 @WEEK.exercise("L_model_forward(X, parameters, *, activation='relu')", [
-    *({"X": X_FORWARD, "parameters": P_FORWARD} | ({"activation": a} if a != "relu" else {})
-      for a in ACTIVATION_NAMES),
+    *({"X": X_FORWARD, "parameters": P_FORWARD, "activation": a} for a in ACTIVATION_NAMES),
     {"X": X_FORWARD, "parameters": parameters([4, 3, 1], 332)},
     {"X": X_FORWARD, "parameters": parameters([4, 1], 337)}],
     hints={"KeyError": "L = len(parameters) // 2: parameters holds a W and a b per layer, "
