@@ -37,7 +37,6 @@ class Check:
         self.name, self.count = name, 0
 
     def fail(self, message: str, hint: str | None = None):
-        __tracebackhide__ = True
         raise CheckFailed(f"{self.name}: {message}" + (f"\nHint: {hint}" if hint else ""))
 
     def ok(self) -> None:
@@ -48,7 +47,6 @@ class Check:
 
     def call(self, fn: Callable, *args, exception_hints: dict | None = None, **kwargs):
         """Calls fn on private copies of the inputs; fails clearly if it raises or mutates."""
-        __tracebackhide__ = True
         if not callable(fn):
             self.fail(f"expected a function, got {type(fn).__name__}.",
                       f"pass the function itself: {self.name}, without parentheses.")
@@ -88,26 +86,22 @@ class Check:
 
     # -- comparing -----------------------------------------------------------------------
     def is_array(self, what: str, value, hint: str | None = None) -> np.ndarray:
-        __tracebackhide__ = True
         self.true(isinstance(value, np.ndarray),
                   f"{what} must be a numpy array, but it is {describe(value)}.", hint)
         return value
 
     def shape(self, what: str, value, expected: tuple, hint: str | None = None) -> None:
-        __tracebackhide__ = True
         got, expected = np.shape(value), tuple(expected)
         self.true(got == expected, f"{what} has shape {got}, but it must have shape {expected}.",
                   _join(shape_hint(got, expected), hint))
 
     def python_float(self, what: str, value, hint: str | None = None) -> None:
-        __tracebackhide__ = True
         self.true(isinstance(value, float),
                   f"{what} must be a Python float, but it is {describe(value)}.",
                   hint or "wrap the result in float(...).")
 
     def scalar(self, what: str, value, hint: str | None = None) -> None:
         """A number with no dimensions: a float, np.float64 or 0-d array."""
-        __tracebackhide__ = True
         self.true(np.ndim(value) == 0 and np.issubdtype(np.asarray(value).dtype, np.number),
                   f"{what} must be a single number, but it is {describe(value)}.",
                   hint or "use np.squeeze(...) or np.sum(...) without keepdims.")
@@ -115,7 +109,6 @@ class Check:
     def close(self, what: str, value, expected, hint: str | None = None, *,
               m: int | None = None, rtol: float = 1e-6, atol: float = 1e-8) -> None:
         """Values match; on a mismatch, guesses the mistake (transpose, 1/m, sign)."""
-        __tracebackhide__ = True
         expected = np.asarray(expected, dtype=float)
         self.shape(what, value, expected.shape, hint)
         got = np.asarray(value, dtype=float)
@@ -125,13 +118,11 @@ class Check:
         self.ok()
 
     def true(self, condition: bool, message: str, hint: str | None = None) -> None:
-        __tracebackhide__ = True
         if not condition:
             self.fail(message, hint)
         self.ok()
 
     def keys(self, what: str, value, expected: list[str], hint: str | None = None) -> None:
-        __tracebackhide__ = True
         if not isinstance(value, dict):
             self.fail(f"{what} must be a dict, but it is {describe(value)}.", hint)
         missing = [k for k in expected if k not in value]

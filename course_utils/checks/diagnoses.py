@@ -12,7 +12,6 @@ from .core import Check, _join, describe, layout, plural, show
 def returns(check: Check, out, names: str, tuple_only: bool = False) -> tuple:
     """The pair, triple or tuple `names` (such as "A, cache"), unpacked; a list of them passes
     unless `tuple_only`."""
-    __tracebackhide__ = True
     size = names.count(",") + 1
     form = {2: "pair", 3: "triple"}.get(size, "tuple")
     check.true(isinstance(out, tuple if tuple_only else tuple | list) and len(out) == size,
@@ -29,7 +28,6 @@ def parameter_keys(L: int) -> list[str]:
 def parameters(check: Check, what: str, params, want: dict, hint: str | None = None,
                context: str = "") -> None:
     """A parameters dict W1, b1, ..., WL, bL: its keys, then every value."""
-    __tracebackhide__ = True
     keys = parameter_keys(len(want) // 2)
     check.keys(what, params, keys, f"the keys are {', '.join(keys)}.")
     for key in keys:
@@ -41,7 +39,6 @@ def initial_parameters(check: Check, what: str, params, dims: list[int], context
     """Freshly initialized parameters for layer sizes `dims` (called `names` in the hints, n[l]
     by default): exactly the keys W1, b1, ..., WL, bL, each W[l] of shape (n[l], n[l-1]) and
     each b[l] a column of zeros (n[l], 1)."""
-    __tracebackhide__ = True
     L, names = len(dims) - 1, names or [f"n[{l}]" for l in range(len(dims))]
     hidden = ["hidden unit"] if L == 2 else [f"unit of layer {l}" for l in range(1, L)]
     units = ["input", *hidden, "output unit"]
@@ -68,7 +65,6 @@ def initial_parameters(check: Check, what: str, params, dims: list[int], context
 def seeds_itself(check: Check, case, params: dict, seed: int) -> None:
     """A function that calls np.random.seed(seed) itself: its weights do not depend on the
     random state before the call."""
-    __tracebackhide__ = True
     again = case.again(seed=(case.exercise.seed or 0) + 1)
     for key in sorted(params):
         if key.startswith("W") and isinstance(again, dict) and key in again and not np.allclose(
@@ -86,7 +82,6 @@ def draws(check: Check, params: dict, want: dict, scales: list[float], seed: int
     """Names a wrong draw from the stored values alone: divided by their scales, the expected
     weights W1, W2, ... are the normal numbers np.random.seed(seed) produces, in drawing order.
     With `seed_hint`, the draws of another seed in `tried` (another function's) are named."""
-    __tracebackhide__ = True
     L = len(scales)
     stream = np.concatenate([np.ravel(want[f"W{l}"]) / scales[l - 1] for l in range(1, L + 1)])
     offsets = np.cumsum([0] + [np.size(want[f"W{l}"]) for l in range(1, L + 1)])
@@ -126,7 +121,6 @@ def step(check: Check, what: str, params, start: dict, want: dict, learning_rate
          keys: list[str], unchanged_hint: str = "") -> None:
     """After one step from a known start the update is exact, so a step that stayed, went
     uphill or used another learning rate can be named (`what` names the dict)."""
-    __tracebackhide__ = True
     for key in keys:
         got = np.asarray(params.get(key), dtype=float) if isinstance(params, dict) else None
         if got is None or got.shape != np.shape(want[key]) or np.allclose(got, want[key]):
@@ -155,7 +149,6 @@ def bias_gradient(check: Check, what: str, db, want, m: int, hint: str | None = 
                   dZ: str = "dZ", b: str = "b") -> None:
     """A bias gradient: one summed over the units instead of the examples is named (`dZ` and
     `b` are the layer's names in the hints), then its value."""
-    __tracebackhide__ = True
     check.true(np.shape(db) not in ((m,), (1, m)) or m == np.shape(want)[0],
                f"{what} has shape {np.shape(db)}, but it must have the shape of {b}, "
                f"{np.shape(want)}.",
@@ -169,7 +162,6 @@ def bias_gradient(check: Check, what: str, db, want, m: int, hint: str | None = 
 def costs(check: Check, got, want: list, num_iterations: int, hint: str,
           first_hint: str | None = None, every: int = 100) -> None:
     """A list with the cost of iterations 0, `every`, 2 `every`, ..."""
-    __tracebackhide__ = True
     check.true(isinstance(got, list), f"costs must be a list, but it is {describe(got)}.",
                "start with costs = [].")
     n, last = len(want), every * (len(want) - 1)
@@ -235,6 +227,5 @@ def cross_entropy(check: Check, what: str, cost, want, A, Y, hint: str | None = 
     """The cost matches `want`; a cross-entropy that lost or changed a term (computed from the
     case's A and Y, the probabilities and labels it was computed from) is named, else the
     formula is given."""
-    __tracebackhide__ = True
     check.close(what, cost, want, _join(cross_entropy_hint(cost, A, Y) or CROSS_ENTROPY + ", "
                                         "with both terms.", hint), m=np.shape(Y)[-1])

@@ -34,7 +34,6 @@ class Case(dict):
 
     def again(self, seed: int):
         """The learner's function on the same inputs, after np.random.seed(seed)."""
-        __tracebackhide__ = True
         return self.exercise.call(self._fn, self, self._check, seed=seed)
 
     def stored(self, **changes):
@@ -84,7 +83,6 @@ class Exercise:
     def call(self, fn: Callable, case: dict, check: Check | None = None, *, seed=_ITS_SEED):
         """fn on the case, after np.random.seed(seed) unless the seed is None; through
         `check` (which words any failure) when one is given."""
-        __tracebackhide__ = True
         args, kwargs = self.arguments(case)
         seed = self.seed if seed is _ITS_SEED else seed
         if seed is not None:
@@ -104,7 +102,6 @@ class Exercise:
         return None
 
     def __call__(self, fn: Callable) -> None:
-        __tracebackhide__ = True
         check = Check(self.name)
         for values, want in zip(self.cases, self.expected(), strict=True):
             case = Case(values, self, fn, check)

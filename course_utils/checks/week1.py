@@ -120,7 +120,6 @@ def _loss_cases(seed: int) -> list[dict]:
 
 
 def _check_loss(check, case, loss, want, formula: str) -> None:
-    __tracebackhide__ = True
     check.scalar(f"{check.name}(yhat, y)", loss, "the loss is one number: sum over all entries.")
     m = case["y"].size
     hint = (f"{formula}. A mean instead of a sum is {m} times too small."
@@ -155,7 +154,6 @@ def check_initialize_with_zeros(check, case, out, _):
 
 
 def _check_grads(check: Check, grads, w, want, m) -> None:
-    __tracebackhide__ = True
     check.keys("grads", grads, ["dw", "db"])
     square = np.shape(grads["dw"]) == (w.shape[0],) * 2
     check.shape("grads['dw']", grads["dw"], w.shape,

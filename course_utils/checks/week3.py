@@ -57,7 +57,6 @@ def _check_linear_cache(check: Check, what: str, cache, want: tuple, hint: str,
                         a_prev_hint: str | None = None, context: str = "") -> None:
     """A cache (A_prev, W, b) against the stored one; `context` (such as ", layer 2 of 3
     layers") goes inside the parentheses of each name."""
-    __tracebackhide__ = True
     check.true(isinstance(cache, tuple | list) and len(cache) == 3,
                f"{what} must be the triple (A_prev, W, b), but it is {layout(cache)}.", hint)
     for index, (name, got, ref) in enumerate(zip(("A_prev", "W", "b"), cache, want)):
@@ -68,7 +67,6 @@ def _check_linear_cache(check: Check, what: str, cache, want: tuple, hint: str,
 def _check_layer_cache(check: Check, what: str, cache, want: tuple, hint: str,
                        a_prev_hint: str | None = None, want_A_out=None, context: str = "") -> None:
     """A cache ((A_prev, W, b), Z) of one layer against the stored one."""
-    __tracebackhide__ = True
     check.true(isinstance(cache, tuple | list) and len(cache) == 2
                and isinstance(cache[0], tuple | list) and len(cache[0]) == 3,
                f"{what}{f' ({context[2:]})' if context else ''} must be the pair (linear_cache, "
@@ -327,7 +325,6 @@ def check_update_parameters(check, case, params, want):
 # -- models ---------------------------------------------------------------------------------
 def _check_model(check: Check, case, out, want, start: dict | None, first_hint: str,
                  train_hint: str) -> None:
-    __tracebackhide__ = True
     params, costs = diagnoses.returns(check, out, "parameters, costs")
     want_params, want_costs = want
     n, lr = case["num_iterations"], case.given("learning_rate")
