@@ -114,29 +114,23 @@ def check_softmax(check, case, out, want):
                 "apply np.exp to x first, then divide each row by its sum.")
 
 
-def _loss_cases(seed: int) -> list[dict]:
-    return [{"yhat": np.array([0.9, 0.2, 0.1, 0.4, 0.9]), "y": np.array([1.0, 0.0, 0.0, 1.0, 1.0])},
-            {"yhat": np.abs(grid(1, 7, seed)[0]) % 1, "y": labels(7, seed + 1)[0]}]
+def _loss(name: str, seed: int, formula: str):
+    """The check of a loss summed over all entries; `formula` is its hint."""
+    cases = [{"yhat": np.array([0.9, 0.2, 0.1, 0.4, 0.9]),
+              "y": np.array([1.0, 0.0, 0.0, 1.0, 1.0])},
+             {"yhat": np.abs(grid(1, 7, seed)[0]) % 1, "y": labels(7, seed + 1)[0]}]
+
+    def check_loss(check, case, loss, want):
+        check.scalar(f"{name}(yhat, y)", loss, "the loss is one number: sum over all entries.")
+        m = case["y"].size
+        hint = (f"{formula}. A mean instead of a sum is {m} times too small."
+                if np.isclose(float(loss) * m, want) else formula)
+        check.close(f"{name}(yhat, y)", loss, want, hint)
+    return WEEK.exercise(f"{name}(yhat, y)", cases)(check_loss)
 
 
-def _check_loss(check, case, loss, want, formula: str) -> None:
-    check.scalar(f"{check.name}(yhat, y)", loss, "the loss is one number: sum over all entries.")
-    m = case["y"].size
-    hint = (f"{formula}. A mean instead of a sum is {m} times too small."
-            if np.isclose(float(loss) * m, want) else formula)
-    check.close(f"{check.name}(yhat, y)", loss, want, hint)
-
-
-@WEEK.exercise("L1(yhat, y)", _loss_cases(8))
-def check_L1(check, case, loss, want):
-    _check_loss(check, case, loss, want,
-                "L1 = sum over i of |y(i) - yhat(i)|: take np.abs before np.sum")
-
-
-@WEEK.exercise("L2(yhat, y)", _loss_cases(10))
-def check_L2(check, case, loss, want):
-    _check_loss(check, case, loss, want,
-                "L2 = sum over i of (y(i) - yhat(i))^2: square, sum, no square root")
+check_L1 = _loss("L1", 8, "L1 = sum over i of |y(i) - yhat(i)|: take np.abs before np.sum")
+check_L2 = _loss("L2", 10, "L2 = sum over i of (y(i) - yhat(i))^2: square, sum, no square root")
 
 
 # -- logistic regression ------------------------------------------------------------------
