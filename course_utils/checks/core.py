@@ -29,6 +29,11 @@ class Upstream(str):
 class CheckFailed(AssertionError):
     """A learner's function broke its contract; the message says how and what to try."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows instead of a traceback: the message, its first line bold, in red."""
+        return [f"\x1b[1;31m✗ {line}\x1b[0m" if i == 0 else f"\x1b[31m  {line}\x1b[0m"
+                for i, line in enumerate(str(self).splitlines())]
+
 
 class Check:
     """Counts the checks run on one function and fails with a readable message."""
