@@ -1,8 +1,5 @@
 """One exercise in one place: the contract's signature, the fixed cases, the seeding rule and
-the check of one case, declared together with `Week.exercise`.
-
-A check calls the learner's function as the contract orders it: the classic parameters by
-position, the course's keyword-only extensions by keyword, so any parameter names work.
+the check of one case, declared together with `Week.exercise` (the package docstring says how).
 """
 
 from __future__ import annotations
@@ -117,11 +114,8 @@ class Week:
 
     def exercise(self, signature: str, cases: list[dict], *, seed: int | None = None,
                  hints: dict | None = None) -> Callable[[Callable], Exercise]:
-        """Declares the exercise whose check of one case it decorates. `signature` is the
-        contract's ("optimize(w, b, X, Y, num_iterations=100, ...)", extensions after `*`);
-        a case names its inputs as the signature does; `seed` is the random state set before
-        every call (None: left alone); `hints` maps an error's text or type to a hint, to which
-        a call that lacks the extensions of this or an earlier exercise adds its signature."""
+        """Declares the exercise whose check of one case it decorates; a call that lacks the
+        extensions of this or an earlier exercise gets a hint with its signature."""
         signatures = [*(e.signature for e in self.exercises.values()), signature]
         hints = {**(hints or {}), **{
             f"{s.split('(')[0]}() got an unexpected keyword argument": KEYWORDS_HINT.format(s)

@@ -1,10 +1,9 @@
 """The course's explorers: controls that retrain the learner's own functions and redraw.
 
-Each is a thin subclass of `base.Explorer`, which owns layout, cancelling runs, never-raise,
-status, keyword notes and the static image; the subclass declares its controls, the learner's
-functions with their contracts (`learner_code`), its training step and its panels (`frame`), as
-base's docstring says. Weeks: `learning_rate` (1), `playground` (2), `depth` (3),
-`optimizer_race` and `regularization` (4).
+Each subclasses `base.Explorer` and declares its controls, the learner's functions with their
+contracts (`learner_code`), its training step and its panels (`frame`), as base's docstring
+says. Weeks: `learning_rate` (1), `playground` (2), `depth` (3), `optimizer_race` and
+`regularization` (4).
 """
 
 from .base import Explorer, Keyword, PlanarExplorer, Run

@@ -149,9 +149,8 @@ class Explorer:
         self.check_settings(values)
         self.controls = {name: control for name, control in self.make_controls(values).items()
                          if not any(k.name == name and k.literal for k in missing)}
-        for k in missing:
-            if k.name in self.controls:
-                self.controls[k.name].disabled = True
+        for name in {k.name for k in missing} & set(self.controls):
+            self.controls[name].disabled = True
         self.fixed = {name: value for name, value in values.items() if name not in self.controls}
         self.status = widgets.HTML()
         self.note = widgets.HTML("".join(f"<div style='color:#666;font-size:90%'>{k.words()}."
@@ -217,9 +216,18 @@ class Explorer:
         """Raises, in words, for settings that cannot work (before any control is made)."""
 
     def progress(self, run: Run) -> str:
-        """The status line while `run` trains."""
-        return (f"iteration {run.iteration} of {run.settings['num_iterations']} &middot; cost "
-                f"{run.costs[-1]:.4f}") if run.costs else ""
+        """The status line while `run` trains; with test costs, train and test, and the
+        accuracies once known."""
+        if not run.costs:
+            return ""
+        text = f"iteration {run.iteration} of {run.settings['num_iterations']} &middot; cost "
+        if not run.test_costs:
+            return f"{text}{run.costs[-1]:.4f}"
+        text += f"train {run.costs[-1]:.4f}, test {run.test_costs[-1]:.4f}"
+        if run.train_accuracy is not None:
+            text += (f" &middot; accuracy train {run.train_accuracy:.1f}%, "
+                     f"test {run.test_accuracy:.1f}%")
+        return text
 
     def check(self, run: Run, name: str, contract, *args):
         """A learner function's first call in a run: words if it raises or breaks `contract`."""

@@ -23,10 +23,8 @@ TITLE = {"fontsize": 9, "y": 1.0, "pad": 4}  # a given y: titles are not placed 
 
 class Frame:
     """A figure not attached to pyplot (callbacks may draw it on any thread), without a layout
-    engine (with one, every frame is laid out and drawn twice). Artists that change from frame
-    to frame are `animate`d: the rest (axes, ticks, labels) is drawn once into a kept background,
-    again only when an axis' limits change; each frame restores it and draws the animated
-    artists over it, in z-order (text is most of a frame)."""
+    engine (it would lay out and draw every frame twice). What is not `animate`d is drawn once
+    into a kept background, again when an axis' limits change; a frame draws the rest over it."""
 
     def __init__(self, size: tuple[float, float], boxes):
         self.figure = Figure(figsize=size, dpi=DPI)

@@ -8,9 +8,6 @@ cross when wrong), all updating while it trains.
                            X_train, Y_train, X_test, Y_test)   # trains in chunks, cancellable
     learning_rate_explorer(model, X_train, Y_train, X_test, Y_test)  # one call of model a run
     ... classes=[b"non-shirt", b"shirt"]  # optional: the names in the pictures' titles
-
-A chunk is one `optimize(w, b, X, Y, 100, learning_rate)`, which records exactly the cost that
-`model` would (one every 100 iterations), so the curve is the same, growing while it trains.
 """
 
 from __future__ import annotations
@@ -23,7 +20,7 @@ from .controls import log_slider, slider
 from .frame import CostPanel
 from .training import EXPLODED, accuracy, divergence, learning_rate_warning
 
-STEP = 100  # iterations per optimize call: one recorded cost, as in model's costs list
+STEP = 100  # iterations per optimize call: one recorded cost, exactly as in model's costs
 PICTURES = 6  # test pictures shown with their predictions
 RIGHT, WRONG = "#1a7f37", "#c0392b"
 

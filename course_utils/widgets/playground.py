@@ -106,16 +106,6 @@ class Playground(PlanarExplorer):
                 f"init scale {s['init_scale']:.3g}: try {s['learning_rate'] / 10:.3g}"
                 + (", or a smaller init scale." if s["init_scale"] > 1 else "."))
 
-    def progress(self, run) -> str:
-        if not run.costs:
-            return ""
-        text = (f"iteration {run.iteration} of {run.settings['num_iterations']} &middot; "
-                f"cost train {run.costs[-1]:.4f}, test {run.test_costs[-1]:.4f}")
-        if run.train_accuracy is not None:
-            text += (f" &middot; accuracy train {run.train_accuracy:.1f}%, "
-                     f"test {run.test_accuracy:.1f}%")
-        return text
-
     def draw(self, run):
         s = run.settings
         probabilities = self.boundary(run, (("white", 14, 0.6), ("k", 16, 0.6)))
