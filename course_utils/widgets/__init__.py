@@ -15,7 +15,8 @@ from .optimizer_race import OptimizerRace, optimizer_race
 from .playground import Playground, playground
 from .regularization import RegularizationExplorer, regularization_explorer
 
-__all__ = ["DepthExplorer", "Explorer", "FeatureMapBrowser", "FilterExplorer", "Keyword", "LearningRateExplorer", "OptimizerRace",
+__all__ = ["DepthExplorer", "Explorer", "FeatureMapBrowser", "FilterExplorer", "Keyword",
+           "LearningRateExplorer", "OptimizerRace",
            "PlanarExplorer", "Playground", "RegularizationExplorer", "Run", "depth_explorer",
            "feature_map_browser", "filter_explorer",
            "learning_rate_explorer", "optimizer_race", "playground", "regularization_explorer"]
