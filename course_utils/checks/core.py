@@ -231,9 +231,8 @@ def value_hint(got: np.ndarray, expected: np.ndarray, m: int | None) -> str | No
 
 
 def _exception_hint(error: Exception, hints: dict | None) -> str | None:
-    """The hint for an error: an exercise's own (a pattern in the message, or the error's type;
-    "not aligned" stands for a matrix product's shape error from np.dot and @ alike), else a
-    general one."""
+    """The hint for an error: an exercise's own (a pattern in its message, "not aligned" for any
+    matrix product's shape error, or its type), else a general one."""
     text = str(error)
     product = isinstance(error, ValueError) and (
         "shapes" in text and "not aligned" in text or "mismatch in its core dimension" in text)

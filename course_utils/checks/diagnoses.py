@@ -216,16 +216,13 @@ def cross_entropy_hint(cost, A, Y) -> str | None:
         ]
     if not np.isfinite(got) or np.isclose(got, right, rtol=1e-6):
         return None
-    for value, hint in wrong:
-        if np.isfinite(value) and not np.isclose(value, right, rtol=1e-6) and np.isclose(
-                got, value, rtol=1e-6):
-            return f"{hint} {CROSS_ENTROPY}."
-    return None
+    return next((f"{hint} {CROSS_ENTROPY}." for value, hint in wrong if np.isfinite(value)
+                 and not np.isclose(value, right, rtol=1e-6) and np.isclose(got, value, rtol=1e-6)),
+                None)
 
 
 def cross_entropy(check: Check, what: str, cost, want, A, Y, hint: str | None = None) -> None:
-    """The cost matches `want`; a cross-entropy that lost or changed a term (computed from the
-    case's A and Y, the probabilities and labels it was computed from) is named, else the
-    formula is given."""
+    """The cost matches `want`; a cross-entropy of the case's A and Y that lost or changed a
+    term is named, else the formula is given."""
     check.close(what, cost, want, _join(cross_entropy_hint(cost, A, Y) or CROSS_ENTROPY + ", "
                                         "with both terms.", hint), m=np.shape(Y)[-1])

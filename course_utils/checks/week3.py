@@ -49,7 +49,7 @@ P_FORWARD = parameters([4, 3, 2, 1], 324)
 X_MODEL = grid(3, 10, 381)
 Y_MODEL = (X_MODEL[0:1] + X_MODEL[1:2] * X_MODEL[2:3] > 0).astype(float)
 MODEL = {"X": X_MODEL, "Y": Y_MODEL}
-DEEP_MODEL = {**MODEL, "layers_dims": [3, 4, 3, 1], "learning_rate": 0.3}
+XAVIER = {**MODEL, "layers_dims": [3, 4, 3, 1], "learning_rate": 0.3, "init_scale": "xavier"}
 
 
 # -- caches -------------------------------------------------------------------------------
@@ -372,12 +372,10 @@ def check_two_layer_model(check, case, out, want):
 @WEEK.exercise("L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, "
                "print_cost=False, *, activation='relu', init_scale=0.01)", [
                    {**MODEL, "layers_dims": [3, 4, 1], "learning_rate": 0.5, "num_iterations": 1},
-                   {**DEEP_MODEL, "num_iterations": 1, "activation": "tanh",
-                    "init_scale": "xavier"},
+                   {**XAVIER, "num_iterations": 1, "activation": "tanh"},
                    {**MODEL, "layers_dims": [3, 4, 1], "num_iterations": 101},
-                   {**DEEP_MODEL, "num_iterations": 201, "init_scale": "xavier"},
-                   {**DEEP_MODEL, "num_iterations": 201, "activation": "tanh",
-                    "init_scale": "xavier"},
+                   {**XAVIER, "num_iterations": 201},
+                   {**XAVIER, "num_iterations": 201, "activation": "tanh"},
                    {**MODEL, "layers_dims": [3, 4, 3, 1], "learning_rate": 0.5,
                     "num_iterations": 101, "activation": "sigmoid", "init_scale": 1.0}],
                seed=OUTER_SEED)

@@ -60,10 +60,9 @@ LOOP_TURNS = 3
 
 @dataclass
 class Run:
-    """One training run: its settings, what it recorded and how it ended. `state` is
-    "running", "done", "diverged", "failed" (the learner's code is missing, crashed or returned
-    the wrong thing) or "cancelled" (a newer control change replaced it). Costs are recorded at
-    `iterations` (0, every, 2 every, ...); `parameters` are the last recorded ones."""
+    """One training run: its settings, what it recorded at `iterations` (0, every, ...) and how it
+    ended, `state`: "running", "done", "diverged", "failed" (the learner's code is missing,
+    crashed or returned the wrong thing) or "cancelled" (a newer control change replaced it)."""
 
     generation: int
     settings: dict
@@ -399,9 +398,8 @@ class Explorer:
 
 class PlanarExplorer(Explorer):
     """A network learning a planar data set (`training.planar_data`) by gradient descent: a step
-    is FORWARD(X, parameters) -> (A, cache), the subclass' `backward(run, X, Y, parameters, A,
-    cache)` -> grads (the learner's call through `self.call`), update_parameters(parameters,
-    grads, learning_rate); compute_cost(A, Y) is recorded about POINTS times a run."""
+    is FORWARD, the subclass' `backward(run, X, Y, parameters, A, cache)` -> grads, and
+    update_parameters; compute_cost(A, Y) is recorded about POINTS times a run."""
 
     FORWARD = "forward_propagation"
     TEST_COST = True  # record the test cost too
