@@ -25,8 +25,7 @@ class StopRun(Exception):
 @contextmanager
 def quiet():
     """No warnings for the learner's numbers (in a widget, for one chunk, never across a pause)."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(action="ignore"), np.errstate(all="ignore"):
         yield
 
 
