@@ -1,23 +1,22 @@
 """Visible checks: `from course_utils.checks import week1 as checks; checks.check_sigmoid(sigmoid)`.
 
-Inside IPython a failed check shows only its message (`CheckFailed._render_traceback_`, no
-traceback through this package), but it is still an error output, so nbgrader scores that test
-cell 0.
+Inside IPython a failed check shows only its message (`CheckFailed._render_traceback_`), but
+it is still an error output, so nbgrader scores that test cell 0.
 
 A week's checks module, `checks/weekN.py`, provides:
 - `WEEK = Week("weekN")` and, per graded function in notebook order, one declaration
   `@WEEK.exercise("<api.md's signature>", cases, seed=..., hints=...)` on the check of one case,
-  `def check_<name>(check, case, output, expected)`. The signature lists the course's
-  keyword-only extensions after `*`; a case is a dict of fixed inputs named as in the signature
-  (the classic parameters are passed by position, the extensions by keyword, so the learner's
-  names do not matter); `seed` is the random state set before every call (None: left alone);
-  `hints` maps an error's text or type to a hint (a signature's extensions get theirs). The body
-  compares one output with its expected value through `Check` (core.py) and the shared
+  `def check_<name>(check, case, output, expected)`. The signature lists the course's keyword-only
+  extensions after `*`; a case is a dict of fixed inputs named as in the signature (the classic
+  parameters are passed by position, the extensions by keyword unless at their default, so the
+  learner's names do not matter); `seed` is the random state set before every call (None: left
+  alone); `hints` maps an error's text or type to a hint (a signature's extensions get theirs). The
+  body compares one output with its expected value through `Check` (core.py) and the shared
   `diagnoses` (return forms, parameters, seeding and draws, one gradient step, a bias gradient,
-  costs); `case.given(name)` is an input or its default, `case.again(seed)` calls the function
-  once more, `case.stored(**changes)` is another case's stored output and `case.gives(value,
-  name)` names the other value of an input that gives `value` (an argument not used). `cases`
-  builds fixed inputs (`grid`, `labels`, `parameters`).
+  costs); `case.given(name)` is an input or its default, `case.again(seed)` calls the function once
+  more, `case.stored(**changes)` is another case's stored output and `case.gives(value, name)` names
+  the other value of an input that gives `value` (an argument not used). `cases` builds fixed inputs
+  (`grid`, `labels`, `parameters`).
 - `CHECKS = WEEK.exercises` at the end: each one is the learner's `check_<name>(fn)`.
 Its expected values are generated from the solution notebook by `python -m autograder expected`
 into `course_utils/expected/weekN.json`.
