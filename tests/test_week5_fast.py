@@ -446,7 +446,7 @@ def test_compare_prints_one_line_per_pair_with_the_numbers_it_returns(capsys):
         assert f"{quick} {quick_unit}" == fast._duration(timing.fast_seconds)
         assert np.isclose(_seconds(loop, loop_unit), timing.loop_seconds, rtol=0.05)
         assert int(speedup) == round(timing.loop_seconds / timing.fast_seconds) > 10, line
-    assert "(16, 28, 28, 8)" not in lines[0] and "m=16, 28x28x8" in lines[0]
+    assert "(4, 28, 28, 8)" not in lines[0] and "m=4, 28x28x8" in lines[0]
 
 
 def test_compare_returns_what_a_notebook_does_not_show_again(small_timing, capsys):
