@@ -44,9 +44,10 @@ def _output_size(axis: str, n_prev: int, f: int, stride: int, pad: int, what: st
             f"floor(({n_prev} + {2 * pad} - {f}) / {stride}) + 1 = {room // stride + 1}. Use a "
             "smaller f, more padding, or a bigger input.")
     if room % stride:
+        formula = FORMULA.replace("n_H", axis)
         warnings.warn(
             f"{axis}: ({axis}_prev + 2*pad - f) / stride = ({n_prev} + {2 * pad} - {f}) / {stride}"
-            f" = {room / stride:g} is not an integer: {FORMULA} rounds down to "
+            f" = {room / stride:g} is not an integer: {formula} rounds down to "
             f"{room // stride + 1}, and the last {room % stride} row(s) or column(s) of the padded"
             " input are never covered.", stacklevel=4)
     return room // stride + 1
