@@ -51,11 +51,19 @@ class Check:
         print(f"{self.name}: all {plural(self.count, 'check')} passed.")
 
     def call(self, fn: Callable, *args, exception_hints: dict | None = None, **kwargs):
-        """Calls fn on private copies of the inputs; fails clearly if it raises or mutates."""
+        """Calls fn on private copies of the inputs; fails clearly if it raises (with the
+        inputs it got, `shown`) or mutates."""
         if not callable(fn):
             self.fail(f"expected a function, got {type(fn).__name__}.",
                       f"pass the function itself: {self.name}, without parentheses.")
         given_args, given_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
+        try:
+            names = [name for name, p in inspect.signature(fn).parameters.items()
+                     if p.kind < p.VAR_POSITIONAL][:len(args)]
+        except (TypeError, ValueError):  # a builtin or a callable without a signature
+            names = []
+        names += [f"argument {i + 1}" for i in range(len(names), len(args))] + list(kwargs)
+        values = [*args, *kwargs.values()]
         try:
             with quiet():
                 result = fn(*given_args, **given_kwargs)
@@ -73,14 +81,10 @@ class Check:
             if inner and not isinstance(hint, Upstream):
                 hint = _join(f"the error comes from {inner}, which {self.name} calls: make its "
                              "check pass first.", hint)
-            self.fail(f"raised {type(error).__name__}: {error}", hint)
-        try:
-            names = list(inspect.signature(fn).parameters)[:len(args)]
-        except (TypeError, ValueError):  # a builtin or a callable without a signature
-            names = []
-        names += [f"argument {i + 1}" for i in range(len(names), len(args))] + list(kwargs)
-        for name, before, after in zip(names, [*args, *kwargs.values()],
-                                       [*given_args, *given_kwargs.values()]):
+            called = ", ".join(f"{name} {shown(value)}" for name, value in zip(names, values))
+            self.fail(f"raised {type(error).__name__}: {error}"
+                      + (f"\n  (called with {called})" if called else ""), hint)
+        for name, before, after in zip(names, values, [*given_args, *given_kwargs.values()]):
             if not same_value(before, after):
                 self.fail(f"changed its input `{name}` in place.", "functions must not modify "
                           f"their inputs: work on a copy (for example `{name} = {name}.copy()`, "
@@ -166,6 +170,27 @@ def layout(value) -> str:
     if isinstance(value, tuple):
         return "(" + ", ".join(layout(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     return repr(value) if isinstance(value, int | float) else describe(value)
+
+
+def shown(value) -> str:
+    """An input in a crash message: an array by its shape, a long list or tuple by its length,
+    a short one or a dict item by item, anything else by its value (or, if long, its type)."""
+    if isinstance(value, np.ndarray):
+        return f"shape {value.shape}"
+    if isinstance(value, list | tuple) and len(value) > 8:
+        return f"{article(type(value).__name__)} of {len(value)}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_item(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        items = ", ".join(map(_item, value))
+        return f"[{items}]" if isinstance(value, list) else f"({items})"
+    text = repr(value.item() if isinstance(value, np.generic) else value)
+    return text if len(text) <= 40 else describe(value)
+
+
+def _item(value) -> str:
+    """An item of a shown list, tuple or dict: an array by its shape alone."""
+    return shown(value).removeprefix("shape ")
 
 
 def plural(n: int, word: str) -> str:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ...learner_code import quiet
 from .. import diagnoses
-from ..core import Check, CheckFailed, Upstream, _join, describe, show
+from ..core import Check, Upstream, _join, describe, show, shown
 from ..exercise import Exercise
 from . import WEEK
 
@@ -40,42 +40,8 @@ def output_size(n: int, f: int, stride: int, pad: int = 0) -> int:
     return (n + 2 * pad - f) // stride + 1
 
 
-def shapes(value) -> str:
-    """An input in words for a crash message: arrays by their shapes, dicts as they are."""
-    if isinstance(value, np.ndarray):
-        return f"shape {value.shape}"
-    if isinstance(value, tuple | list):
-        return "(" + ", ".join(shapes(v).removeprefix("shape ") for v in value) + ")"
-    return repr(value)
-
-
-class InputsShown(Exercise):
-    """An exercise whose message for a function that raised also gives the shapes of the
-    case's inputs, so that a learner can rerun the failing call."""
-
-    def call(self, fn, case, check=None, **options):
-        __tracebackhide__ = True
-        try:
-            return super().call(fn, case, check, **options)
-        except CheckFailed as failure:
-            raised = failure.__context__
-            if check is None or raised is None or isinstance(raised, NotImplementedError
-                                                             | CheckFailed):
-                raise
-            head, _, hint = str(failure).partition("\nHint: ")
-            inputs = ", ".join(f"{name} {shapes(case[name])}" for name in self.classic
-                               if name in case)
-            raise CheckFailed(f"{head}\n  (called with {inputs})"
-                              + (f"\nHint: {hint}" if hint else "")) from None
-
-
-def exercise(signature: str, cases: list[dict], **options):
-    """`WEEK.exercise`, with the inputs' shapes in the message when the function raises."""
-    def declare(body):
-        made = WEEK.exercise(signature, cases, **options)(body)
-        made.__class__ = InputsShown
-        return made
-    return declare
+# fast.py's names from before the shared Check.call showed a crash's inputs itself
+InputsShown, shapes = Exercise, shown
 
 
 def again(case, **changes):
@@ -260,7 +226,7 @@ def _padding_hint(X_pad, X: np.ndarray, pad: int) -> str:
     return PAD_RULE
 
 
-@exercise("zero_pad(X, pad)", [
+@WEEK.exercise("zero_pad(X, pad)", [
     {"X": tensor((2, 3, 3, 2), 501), "pad": 1},
     {"X": tensor((1, 3, 4, 3), 502), "pad": 2},
     {"X": tensor((3, 2, 2, 1), 503), "pad": 0},
@@ -295,7 +261,7 @@ SINGLE_STEP = ("Z = np.sum(a_slice_prev * W) + b.item(): the element-wise produc
                "and the filter, summed, plus the bias once.")
 
 
-@exercise("conv_single_step(a_slice_prev, W, b)", [
+@WEEK.exercise("conv_single_step(a_slice_prev, W, b)", [
     {"a_slice_prev": tensor((3, 3, 2), 511), "W": tensor((3, 3, 2), 512),
      "b": np.array([[[0.7]]])},
     {"a_slice_prev": tensor((2, 2, 3), 513), "W": tensor((2, 2, 3), 514),
@@ -349,7 +315,7 @@ FORWARD_CASES = [_conv_case((2, 5, 5, 3), 3, 2, 1, 1, 521),
                  _conv_case((2, 4, 3, 2), 3, 2, 2, 2, 530)]
 
 
-@exercise("conv_forward(A_prev, W, b, hparameters)", FORWARD_CASES, hints={
+@WEEK.exercise("conv_forward(A_prev, W, b, hparameters)", FORWARD_CASES, hints={
     "could not be broadcast": Upstream(
         "conv_single_step got a slice and a filter of different shapes: the slice "
         "a_prev_pad[vert_start:vert_end, horiz_start:horiz_end, :] is (f, f, n_C_prev) when "
@@ -460,7 +426,7 @@ def _crop_slip(got, want, pad: int) -> str | None:
     return None
 
 
-@exercise("conv_backward(dZ, cache)", [
+@WEEK.exercise("conv_backward(dZ, cache)", [
     _backward_case((2, 5, 5, 3), 3, 2, 1, 1, 541),
     _backward_case((1, 5, 6, 2), 3, 3, 1, 0, 545),
     _backward_case((2, 5, 7, 3), 3, 2, 2, 2, 549),

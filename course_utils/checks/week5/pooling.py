@@ -13,11 +13,11 @@ import numpy as np
 
 from .. import diagnoses
 from ..core import Upstream, _join, describe, show
+from . import WEEK
 from .convolution import (
     check_cache,
     close_at,
     coverage,
-    exercise,
     ignored_stride,
     ignored_stride_backward,
     matches,
@@ -51,7 +51,7 @@ A_SQUARE, A_WIDE, A_ODD = tensor((2, 4, 4, 3), 561), tensor((1, 5, 7, 2), 562), 
     (2, 5, 6, 2), 563)
 
 
-@exercise('pool_forward(A_prev, hparameters, mode="max")', [
+@WEEK.exercise('pool_forward(A_prev, hparameters, mode="max")', [
     {"A_prev": A_SQUARE, "hparameters": SQUARE},
     {"A_prev": A_SQUARE, "hparameters": SQUARE, "mode": "average"},
     {"A_prev": A_WIDE, "hparameters": {"f": 3, "stride": 2}, "mode": "max"},
@@ -97,7 +97,7 @@ MASK_RULE = "mask = x == np.max(x): True at every entry equal to the window's la
 TIES = np.array([[2.0, 5.0, 5.0], [1.0, 5.0, 0.0], [3.0, 4.0, 2.0]])
 
 
-@exercise("create_mask_from_window(x)", [
+@WEEK.exercise("create_mask_from_window(x)", [
     {"x": np.array([[1.0, 3.0], [4.0, 2.0]])},
     {"x": tensor((3, 3), 571) - 5.0},
     {"x": TIES},
@@ -131,7 +131,7 @@ SHARE_RULE = ("average = dz / (n_H * n_W), then a = np.ones(shape) * average: ev
               "the window gets the same share of dz.")
 
 
-@exercise("distribute_value(dz, shape)", [
+@WEEK.exercise("distribute_value(dz, shape)", [
     {"dz": 2.0, "shape": (2, 2)}, {"dz": -3.0, "shape": (3, 3)}, {"dz": 1.5, "shape": (2, 3)},
     {"dz": 3, "shape": (2, 2)}])
 def check_distribute_value(check, case, a, want):
@@ -177,7 +177,7 @@ SQUARE_CASE = _pool_case((2, 4, 4, 2), 2, 2, 581)
 STRIDED_CASE = _pool_case((1, 5, 5, 2), 3, 2, 587)
 
 
-@exercise('pool_backward(dA, cache, mode="max")', [
+@WEEK.exercise('pool_backward(dA, cache, mode="max")', [
     SQUARE_CASE, {**SQUARE_CASE, "mode": "average"},
     _pool_case((1, 5, 5, 2), 3, 1, 583, mode="max"),
     _pool_case((1, 4, 5, 2), 2, 1, 585, mode="average"),
