@@ -103,6 +103,31 @@ def test_a_run_trains_records_and_draws_its_costs():
     assert toy.status.value.startswith("w = 3.000 &middot; ")
 
 
+class Linked(Toy):
+    """The shrink follows the learning rate (a quarter of it) and the iterations' range
+    shrinks with it; a changed shrink would reset the learning rate if links cascaded."""
+
+    def linked(self, name, value):
+        self.links.append(name)
+        if name == "learning_rate":
+            self.controls["num_iterations"].max = 100  # clamps the value: a change of its own
+            return {"shrink": value / 4}
+        return {"learning_rate": 0.0} if name == "shrink" else {}
+
+
+def test_linked_controls_are_set_first_and_the_change_runs_once():
+    toy = Linked(descend, cost)
+    toy.links = []
+    toy.controls["learning_rate"].value = 0.4
+    assert len(toy.runs) == 1 and toy.links == ["learning_rate"]
+    assert toy.last_run.settings | {"start": 0.0} == {
+        "learning_rate": 0.4, "num_iterations": 100, "shrink": 0.1, "start": 0.0}
+    assert toy.last_run.iterations == list(range(100))
+    run = toy.set(learning_rate=0.8, num_iterations=50)  # set links too, and runs once
+    assert len(toy.runs) == 2 and toy.links == ["learning_rate"] * 2 + ["num_iterations"]
+    assert (run.settings["shrink"], len(run.costs)) == (0.2, 50)
+
+
 def test_a_missing_keyword_disables_its_control_and_a_note_says_what_to_add():
     def classic(w, learning_rate):
         return w - learning_rate * 2 * (w - 3)

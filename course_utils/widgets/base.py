@@ -15,7 +15,8 @@ DEFAULTS (every setting, num_iterations among them), `make_controls(values)` -> 
 control} laid out in COLUMNS, KEYWORDS (those controls need); `start(run)`, which makes each
 function's first call through `self.check(run, name, contract, *args)` and keeps its state in
 `run.work`, `step(run, i)` -> the next i (`self.call`, `self.record`) and `end(run)` (the last
-record, the state unless "done", the message); SIZE and BOXES, `build(frame)` and `draw(run)`.
+record, the state unless "done", the message); SIZE and BOXES, `build(frame)` and `draw(run)`;
+linked controls in `linked(name, value)` -> {other setting: value}, set first (silently: one run).
 A network learning a planar data set by gradient descent subclasses `PlanarExplorer` instead,
 which owns the step and the recording: it adds FORWARD, `backward`, a `start` beginning with
 `self.planar(run)`, an `end`, and a MapPanel `map` among its panels (drawn by `boundary`).
@@ -28,7 +29,7 @@ import math
 import threading
 import time
 from collections import deque
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -160,7 +161,8 @@ class Explorer:
         for control in self.controls.values():
             control.observe(self._control_changed, names="value")
         self.runs: deque[Run] = deque(maxlen=50)
-        self.task, self._generation, self._quiet, self._frame_seconds = None, 0, False, 0.05
+        self.task, self._generation, self._frame_seconds = None, 0, 0.05
+        self._quiet = self._linking = False
         self._lock = threading.Lock()  # callbacks may come from another kernel thread
         self.frame = Frame(self.SIZE, self.BOXES)
         self.build(self.frame)
@@ -180,13 +182,15 @@ class Explorer:
     def set(self, **values) -> Run:
         """Sets several controls at once (names as in `settings()`), then retrains once."""
         _refuse_unknown(f"{type(self).__name__}.set", "control", values, self.controls)
-        self._quiet = True
-        try:
+        with self._raised("_quiet"):
             for name, value in values.items():
                 self.controls[name].value = value
-        finally:
-            self._quiet = False
         return self.run()
+
+    def linked(self, name: str, value) -> dict:
+        """The other settings that control `name`, changed to `value`, sets first (none here);
+        their changes, and the other controls this changes itself, run and link nothing."""
+        return {}
 
     @property
     def last_run(self) -> Run | None:
@@ -272,9 +276,24 @@ class Explorer:
         """What went wrong, as the first line of the message, or ""."""
         return run.message.split("<br>")[0] if run.state in ("failed", "diverged") else ""
 
-    def _control_changed(self, _change) -> None:
+    def _control_changed(self, change) -> None:
+        if self._linking:
+            return
+        name = next(k for k, control in self.controls.items() if control is change["owner"])
+        with self._raised("_linking"):
+            for other, value in self.linked(name, change["new"]).items():
+                self.controls[other].value = value
         if not self._quiet:
             self.run()
+
+    @contextmanager
+    def _raised(self, flag: str):
+        """`flag` up in the block: "_quiet", control changes start no run; "_linking", nor link."""
+        setattr(self, flag, True)
+        try:
+            yield
+        finally:
+            setattr(self, flag, False)
 
     async def _drive(self, steps) -> None:
         """Runs the training generator, letting the event loop in between chunks."""

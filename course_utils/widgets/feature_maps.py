@@ -101,7 +101,6 @@ class FeatureMapBrowser(Explorer):
         self.layers, self.params = layers, params
         self.channels = {stage: params[f"W{layer_of(stage)}"].shape[3] for stage in STAGES}
         self.cache: dict = {}  # photo index -> (maps, predicted class), for these functions
-        self._syncing = False
         super().__init__(layers.conv_forward, layers.pool_forward, **values)
         self.controls["channel"].disabled = self.controls["all_channels"].value
 
@@ -127,20 +126,14 @@ class FeatureMapBrowser(Explorer):
                     description="all channels", value=bool(v["all_channels"]), indent=False,
                     layout=LOOK["layout"] | {"width": "160px"})}
 
-    # -- linked controls: the channel slider follows the stage -------------------------------
-    def _control_changed(self, change) -> None:
-        if self._syncing:
-            return
-        owner, channel = change["owner"], self.controls["channel"]
-        if owner is self.controls["layer"]:
-            self._syncing = True
-            try:  # a smaller max clamps the value (a change of its own, not a run)
-                channel.max = self.channels[change["new"]] - 1
-            finally:
-                self._syncing = False
-        elif owner is self.controls["all_channels"]:
-            channel.disabled = bool(change["new"])
-        super()._control_changed(change)
+    def linked(self, name, value):
+        """The channel slider's range follows the stage (a smaller max clamps its value) and it
+        is off while all channels show."""
+        if name == "layer":
+            self.controls["channel"].max = self.channels[value] - 1
+        elif name == "all_channels":
+            self.controls["channel"].disabled = bool(value)
+        return {}
 
     # -- the one step ------------------------------------------------------------------------
     def start(self, run):

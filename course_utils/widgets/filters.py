@@ -172,7 +172,6 @@ class FilterExplorer(Explorer):
                                  f"of finite numbers, got shape {numbers.shape}; the presets "
                                  f"are {', '.join(PRESETS)}.")
             self._numbers, values["kernel"] = numbers, preset_named(numbers)
-        self._syncing = False
         functions = {name: fn for name, fn in zip(self.FUNCTIONS, (conv_forward, pool_forward))
                      if fn is not None}
         super().__init__(**functions, **values)
@@ -197,26 +196,11 @@ class FilterExplorer(Explorer):
         return controls | {name: _number(float(x)) for name, x in zip(NUMBERS,
                                                                        self._numbers.ravel())}
 
-    # -- linked controls: a preset fills the numbers, an edited number names the kernel ------
-    def _control_changed(self, change) -> None:
-        if self._syncing:
-            return
-        owner = change["owner"]
-        if owner is self.controls["kernel"] and change["new"] != CUSTOM:
-            self._sync({name: float(x) for name, x in
-                        zip(NUMBERS, PRESETS[change["new"]].ravel())})
-        elif any(owner is self.controls[name] for name in NUMBERS):
-            self._sync({"kernel": preset_named(self.kernel(self.settings()))})
-        super()._control_changed(change)
-
-    def _sync(self, values: dict) -> None:
-        """Sets controls without a run of their own (the change that caused it runs once)."""
-        self._syncing = True
-        try:
-            for name, value in values.items():
-                self.controls[name].value = value
-        finally:
-            self._syncing = False
+    def linked(self, name, value):
+        """A preset fills the nine numbers; an edited number names the kernel they make."""
+        if name == "kernel" and value != CUSTOM:
+            return dict(zip(NUMBERS, PRESETS[value].ravel().tolist()))
+        return {"kernel": preset_named(self.kernel(self.settings()))} if name in NUMBERS else {}
 
     @staticmethod
     def kernel(settings: dict) -> np.ndarray:
