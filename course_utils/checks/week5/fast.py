@@ -26,15 +26,13 @@ import numpy as np
 
 from .. import diagnoses
 from ..core import Check, CheckFailed, layout
-from ..exercise import Case
+from ..exercise import Case, Exercise
 from . import WEEK
 from .convolution import (
-    InputsShown,
     check_cache,
     coverage,
     output_size,
     overlap_slip,
-    shapes,
     size_hint,
     slip,
     tensor,
@@ -67,7 +65,7 @@ def _counting(counts: dict):
         sys.settrace(before)
 
 
-class FastExercise(InputsShown):
+class FastExercise(Exercise):
     """An exercise of this section: after the fixed cases, the learner's code must run as many
     lines for more examples and for more output positions. `sizes(m, n)` gives the inputs (one
     dict per mode) of m examples and an n x n output."""
@@ -92,7 +90,7 @@ class FastExercise(InputsShown):
 
 
 def fast_exercise(signature: str, cases: list[dict], sizes: Callable, **options):
-    """`WEEK.exercise`, with the inputs' shapes in a crash's message and the loop count."""
+    """`WEEK.exercise`, with the loop count after the fixed cases."""
     def declare(body):
         made = WEEK.exercise(signature, cases, **options)(body)
         made.__class__, made.sizes = FastExercise, sizes
@@ -457,9 +455,6 @@ class Comparison(dict):
         pass
 
 
-ARGUMENTS = {"conv_forward": ("A_prev", "W", "b", "hparameters"), "conv_backward": ("dZ", "cache"),
-             "pool_forward": ("A_prev", "hparameters", "mode"),
-             "pool_backward": ("dA", "cache", "mode")}
 OUTPUTS = {"conv_forward": ("Z",), "conv_backward": ("dA_prev", "dW", "db"),
            "pool_forward": ("A",), "pool_backward": ("dA_prev",)}
 CONV_SETTINGS = [(3, 1, 1), (3, 1, 0), (3, 2, 2), (2, 2, 0), (3, 3, 1)]  # f, stride, pad
@@ -475,22 +470,15 @@ class _NotYet(Exception):
 
 
 def _run(pair: str, fn, *args):
-    """fn on copies of args, a failure worded as the visible checks word it, with the shapes
-    of the inputs."""
+    """fn on copies of args, a failure worded as the visible checks word it (a crash with the
+    shapes of its inputs)."""
     name = getattr(fn, "__name__", pair)
     try:
         return Check(name).call(fn, *args)
     except CheckFailed as failure:
         if "not implemented yet" in str(failure):
             raise _NotYet(name + str(failure).split("\n")[0][len(name) + 1:]) from None
-        if not isinstance(failure.__context__, Exception) or isinstance(
-                failure.__context__, CheckFailed):
-            raise
-        head, _, hint = str(failure).partition("\nHint: ")
-        inputs = ", ".join(f"{name} {shapes(value)}" for name, value in
-                           zip(ARGUMENTS[pair], args))
-        raise CheckFailed(f"{head}\n  (called with {inputs})"
-                          + (f"\nHint: {hint}" if hint else "")) from None
+        raise
 
 
 def _outputs(pair: str, fn, result) -> tuple:
