@@ -346,3 +346,17 @@ def test_filter_explorer_shows_itself_computed_and_returns_the_object(solution):
     assert fx.frame.png().startswith(b"\x89PNG"), "renders as a static PNG"
     assert all(control.continuous_update is False for name, control in fx.controls.items()
                if name in ("stride", "pad"))
+
+
+def test_a_pool_size_chosen_while_pooling_is_off_turns_max_pooling_on(solution, hopper):
+    fx = make(solution, pooling="none")
+    fx.run()
+    runs = len(fx.runs)
+    fx.controls["pool_size"].value = 3  # as the browser sets it: the move must show
+    assert fx.controls["pooling"].value == "max" and len(fx.runs) == runs + 1
+    assert fx.last_run.settings["pooling"] == "max" and fx.last_run.settings["pool_size"] == 3
+    Z = correlate(hopper, PRESETS["vertical edge"], 1, 0)
+    np.testing.assert_allclose(fx.pool_image.get_array(), pooled(Z, 3, "max"), atol=1e-12)
+    fx.controls["pooling"].value = "average"
+    fx.controls["pool_size"].value = 2  # pooling on: the mode stays as chosen
+    assert fx.controls["pooling"].value == "average"

@@ -197,9 +197,12 @@ class FilterExplorer(Explorer):
                                                                        self._numbers.ravel())}
 
     def linked(self, name, value):
-        """A preset fills the nine numbers; an edited number names the kernel they make."""
+        """A preset fills the nine numbers; an edited number names the kernel they make; a pool
+        size chosen while pooling is off turns max pooling on (so it shows)."""
         if name == "kernel" and value != CUSTOM:
             return dict(zip(NUMBERS, PRESETS[value].ravel().tolist()))
+        if name == "pool_size" and self.settings()["pooling"] == "none":
+            return {"pooling": "max"}
         return {"kernel": preset_named(self.kernel(self.settings()))} if name in NUMBERS else {}
 
     @staticmethod
