@@ -24,6 +24,8 @@ def _nudged(control, direction: int):
         return labels[(labels.index(control.value) + direction) % len(labels)]
     if type(control).__name__ == "FloatLogSlider":
         return control.value * control.base ** (direction * control.step)
+    if not hasattr(control, "min"):  # a number box: one more
+        return control.value + direction
     value = control.value + direction * control.step
     inside = control.min <= value <= control.max
     return value if inside else control.value - direction * control.step

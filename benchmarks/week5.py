@@ -10,6 +10,7 @@ import statistics
 import numpy as np
 
 from .common import Row, call_times, progress, seconds, timing_row
+from .explorer_latency import TARGET, default_moves, moves
 from .notebooks import notebook_rows
 from .week3 import blas
 
@@ -157,16 +158,62 @@ def cnn_rows(repeat: int) -> list[Row]:
     layers = Layers(ns["conv_forward_fast"], ns["conv_backward_fast"], ns["pool_forward_fast"],
                     ns["pool_backward_fast"])
     X, Y, X_test, Y_test, _ = load_dataset(name="fashion10.h5")
-    rates = [train_cnn(layers, X[:2048], Y[:, :2048], X_test[:256], Y_test[:, :256], epochs=1,
+    rates = [train_cnn(layers, X[:2048] / 255, Y[:, :2048], X_test[:256] / 255, Y_test[:, :256],
+                       epochs=1,
                        progress=False).examples_per_second for _ in range(repeat)]
     return [Row("CNN training throughput (one epoch of 2,048 photos, mini-batches of 64)",
                 f"{statistics.median(rates):,.0f} photos/s",
                 details=f"median of {repeat}, {min(rates):,.0f} .. {max(rates):,.0f}; {blas()}")]
 
 
+def explorer_rows(repeat: int) -> list[Row]:
+    """Slider and dropdown moves of the two explorers on the solution's fast functions, each
+    control one step from the default and back (each move is one computation and one frame)."""
+    from course_utils.cnn import Layers, init_cnn
+    from course_utils.data import load_dataset
+    from course_utils.widgets.feature_maps import FeatureMapBrowser
+    from course_utils.widgets.filters import FilterExplorer
+
+    progress("week 5: explorer moves")
+    ns = solution()
+    layers = Layers(ns["conv_forward_fast"], ns["conv_backward_fast"], ns["pool_forward_fast"],
+                    ns["pool_backward_fast"])
+    X, Y, *_ = load_dataset(name="fashion10.h5")
+    explorers = {
+        "filter explorer": FilterExplorer(ns["conv_forward_fast"], ns["pool_forward_fast"]),
+        "feature-map browser": FeatureMapBrowser(layers, init_cnn(), X[:24] / 255, Y[0, :24],
+                                                 [str(k) for k in range(10)]),
+    }
+    rows = []
+    for name, explorer in explorers.items():
+        moves(explorer, [{}])  # a first run: cold matplotlib, fonts, caches
+        runs = default_moves(explorer, repeat)
+        computing = statistics.median(r.train_seconds for r in runs)
+        drawing = statistics.median(r.draw_seconds for r in runs)
+        rows.append(timing_row(f"{name}: control move at the default, to the new frame",
+                               [run.seconds for run in runs], TARGET,
+                               f"{len(runs)} moves of {len(runs) // repeat // 2} controls; "
+                               f"computing {seconds(computing)}, drawing {seconds(drawing)}"))
+    return rows
+
+
+def figure_rows(repeat: int) -> list[Row]:
+    """Drawing each of the week's figures (built and rendered to PNG bytes)."""
+    from course_utils import diagrams_cnn
+
+    names = ["sliding_filter", "conv_volume", "max_pooling", "residual_block",
+             "inception_module", "yolo_grid", "iou_and_nms", "unet", "siamese_triplet",
+             "transpose_conv"]
+    times = {name: statistics.median(call_times(lambda n=name: getattr(diagrams_cnn, n)()
+                                                ._repr_png_(), repeat)) for name in names}
+    slowest = max(times, key=times.get)
+    return [Row("week 5 figures, build and render to PNG", seconds(max(times.values())),
+                details=f"slowest {slowest}; median {seconds(statistics.median(times.values()))}")]
+
+
 def run(repeat: int) -> list[Row]:
     return (notebook_rows("week5", repeat, NOTEBOOK_TARGET) + conv_rows(repeat)
-            + pool_rows(repeat) + cnn_rows(repeat))
+            + pool_rows(repeat) + cnn_rows(repeat) + explorer_rows(repeat) + figure_rows(repeat))
 
 
 __all__ = ["run", "timing_row"]
