@@ -108,7 +108,7 @@ def torch_rows(ns, repeat: int) -> list[Row]:
         return [Row("conv forward+backward against PyTorch conv2d (float64, CPU)", "not measured",
                     f"<= {TORCH_TARGET}x", None,
                     "PyTorch is not installed (an optional benchmark extra, never needed by the "
-                    "course: `pip install torch`)")]
+                    "course: `pip install -e '.[bench]'`)")]
     torch.set_num_threads(1)
     rows = []
     for label, shape in SHAPES.items():
