@@ -43,6 +43,7 @@ GREEN = "#1e8449"
 PURPLE = "#7d3c98"
 PALETTE = (FORWARD, ORANGE, GREEN, PURPLE)  # the windows of one figure, in order
 PADDING = "#e3e3e3"  # the fill of a zero-padding cell
+WINDOW_LW = 2.0  # points, the outline of a window
 
 
 def _mix(color, other="white", t=0.5) -> str:
@@ -96,12 +97,37 @@ def _grid(s: _Sketch, left, top, rows, cols, cell, name, fill=None, text=None, s
 
 
 def _window(s: _Sketch, grid: _Box, row, col, rows, cols, cell, color, inset, label,
-            lw=2.2, gid="window"):
+            lw=WINDOW_LW, gid="window"):
     """An outline over cells row.. and col.. of a grid, `inset` inside their outer edge."""
     s.ax.add_patch(Rectangle(
         (grid.left + col * cell + inset, grid.top - (row + rows) * cell + inset),
         cols * cell - 2 * inset, rows * cell - 2 * inset, fill=False, edgecolor=color,
         linewidth=lw, zorder=3, gid=gid, label=label))
+
+
+def _window_lw(cell) -> float:
+    """A window's line width in points: WINDOW_LW, at most a tenth of a cell."""
+    return min(WINDOW_LW, 7.2 * cell)
+
+
+def _insets(spans, cell) -> list[float]:
+    """How far inside its cells each window (row, col, rows, cols) is drawn, in inches: a
+    twentieth of a cell, one line width more for each earlier window whose outline would run
+    along the same edge of the same cells (so every window still covers exactly its cells)."""
+    def edges(row, col, rows, cols):  # (side, the grid line, from, to)
+        return [("top", row, col, col + cols), ("bottom", row + rows, col, col + cols),
+                ("left", col, row, row + rows), ("right", col + cols, row, row + rows)]
+
+    def clash(a, b):
+        return any(p[:2] == q[:2] and min(p[3], q[3]) > max(p[2], q[2])
+                   for p in edges(*a) for q in edges(*b))
+
+    levels = []
+    for k, span in enumerate(spans):
+        taken = {levels[j] for j in range(k) if clash(span, spans[j])}
+        levels.append(min(set(range(len(spans))) - taken))
+    step = max(0.08 * cell, _window_lw(cell) / 72)
+    return [0.05 * cell + level * step for level in levels]
 
 
 ANGLE = np.radians(35)  # the direction depth recedes in
@@ -193,9 +219,10 @@ def sliding_filter(n: int = 5, f: int = 3, pad: int = 1, stride: int = 2,
         if patch.get_gid() == "cell":
             i, j = (int(v) for v in patch.get_label().split()[1].split(","))
             patch.set_label(f"{input_name(i, j)} {i},{j}")
+    insets = _insets([(i * stride, j * stride, f, f) for i, j in positions], cell)
     for k, (i, j) in enumerate(positions):
-        _window(s, grid, i * stride, j * stride, f, f, cell, PALETTE[k], 0.03 + 0.04 * k,
-                f"window {i},{j}")
+        _window(s, grid, i * stride, j * stride, f, f, cell, PALETTE[k], insets[k],
+                f"window {i},{j}", lw=_window_lw(cell))
     filter_left = grid.right + 0.6
     filt = _grid(s, filter_left, mid + f * cell / 2, f, f, cell, "filter",
                  fill=lambda i, j: FILLS[CACHE])
@@ -224,9 +251,9 @@ def sliding_filter(n: int = 5, f: int = 3, pad: int = 1, stride: int = 2,
     if pad:
         s.text(x, top - 0.85 - 0.3 * len(positions), "grey: the zero padding", color=CACHE,
                size=9, ha="left")
-    s.text(0.15, 0.2, "Each output cell is one window times the filter, summed element by "
-           "element, plus $b$; with several filters, one output channel per filter.", size=10,
-           ha="left")
+    s.text(0.15, 0.2, "Each output cell: its window and the filter multiplied element by "
+           "element, summed, plus $b$; with several filters, one output channel per filter.",
+           size=10, ha="left")
     return s.fig
 
 
@@ -249,8 +276,8 @@ def conv_volume(n_H: int = 6, n_W: int = 6, n_C: int = 3, f: int = 3, n_filters:
             "f <= n + 2p; use a smaller f or more padding.")
     out_H, out_W = _out(n_H, f, pad, stride), _out(n_W, f, pad, stride)
     s = _Sketch(WIDTH, 3.9, f"A convolution layer: {n_filters} filter"
-                f"{'s' if n_filters > 1 else ''} over {n_C} channels, one output channel per "
-                "filter")
+                f"{'s' if n_filters > 1 else ''} over {n_C} channel{'s' if n_C > 1 else ''}, "
+                "one output channel per filter")
     unit = min(0.25, 1.9 / max(n_H, n_W))  # inches per pixel, height and width
     per_channel = min(0.2, 0.8 / max(n_C, n_filters))  # inches of depth per channel
     base, top = 1.2, 3.4
@@ -262,7 +289,8 @@ def conv_volume(n_H: int = 6, n_W: int = 6, n_C: int = 3, f: int = 3, n_filters:
         _volume(s, 0.4, base + (n_H - f) * unit, f * unit, f * unit, n_C * per_channel,
                 "window", slices=((1.0, FORWARD),), lw=1.6)
     s.text(volume.x, base - 0.25, f"$a^{{[l-1]}}$: $(m, {n_H}, {n_W}, {n_C})$", size=11)
-    s.text(volume.x, base - 0.55, "$(m, n_H, n_W, n_C)$", size=10, color=CACHE)
+    s.text(volume.x, base - 0.55, "$(m, n_H^{[l-1]}, n_W^{[l-1]}, n_C^{[l-1]})$", size=10,
+           color=CACHE)
     # the filters, stacked from the top down to the input's base
     gap = 0.3
     depth = n_C * per_channel
@@ -292,13 +320,17 @@ def conv_volume(n_H: int = 6, n_W: int = 6, n_C: int = 3, f: int = 3, n_filters:
     s.text(left - 0.3, base + out_H * unit / 2, "$=$", size=16)
     s.text(output.x, base - 0.25, f"$z^{{[l]}}$: $(m, {out_H}, {out_W}, {n_filters})$",
            size=11)
-    s.text(output.x, base - 0.55, "one channel per filter", size=10, color=CACHE)
+    s.text(output.x, base - 0.55, "$(m, n_H^{[l]}, n_W^{[l]}, n_C^{[l]})$", size=10,
+           color=CACHE)
     x = max(output.right + 0.3, 7.3)
     for k, (name, size) in enumerate((("H", n_H), ("W", n_W))):
-        s.text(x, 3.1 - 0.4 * k, f"$n_{name} = \\lfloor ({size} + 2 \\cdot {pad} - {f})\\,/\\,"
-               f"{stride} \\rfloor + 1 = {(out_H, out_W)[k]}$", size=10, ha="left")
-    s.text(x, 2.2, "a filter is as deep as its", size=10, ha="left", color=CACHE)
-    s.text(x, 1.95, f"input: $n_C = {n_C}$ channels", size=10, ha="left", color=CACHE)
+        s.text(x, 3.1 - 0.4 * k, f"$n_{name}^{{[l]}} = \\lfloor ({size} + 2 \\cdot {pad} - "
+               f"{f})\\,/\\,{stride} \\rfloor + 1 = {(out_H, out_W)[k]}$", size=10, ha="left")
+    notes = ["a filter is as deep as its", f"input: $n_C^{{[l-1]}} = {n_C}$ channel"
+             f"{'s' if n_C > 1 else ''}", f"the output: $n_C^{{[l]}} = {n_filters}$ channel"
+             f"{'s,' if n_filters > 1 else ','}", "one per filter"]
+    for k, line in enumerate(notes):
+        s.text(x, 2.2 - 0.25 * k - 0.15 * (k > 1), line, size=10, ha="left", color=CACHE)
     s.text(0.15, 0.42, f"Each output number: one {f}x{f}x{n_C} window of $a^{{[l-1]}}$ times a "
            "filter, summed, plus its $b$; then $a^{[l]} = g(z^{[l]})$.", size=10, ha="left")
     s.text(0.15, 0.15, f"Parameters: ${f} \\cdot {f} \\cdot {n_C} \\cdot {n_filters} + "
@@ -359,9 +391,10 @@ def max_pooling(values=None, f: int = 2, stride: int = 2, mode: str = "max") -> 
                  fill=lambda i, j: _light(shown[owner[(i, j)]]) if (i, j) in owner else None,
                  text=lambda i, j: _number(values[i, j]), size=11 if cell >= 0.45 else 9,
                  weight=lambda i, j: "bold" if (i, j) in biggest else "normal")
-    for k, ((i, j), color) in enumerate(shown.items()):
-        inset = 0.03 + (0.04 * k if overlapping else 0)
-        _window(s, grid, i * stride, j * stride, f, f, cell, color, inset, f"window {i},{j}")
+    insets = _insets([(i * stride, j * stride, f, f) for i, j in shown], cell)
+    for ((i, j), color), inset in zip(shown.items(), insets):
+        _window(s, grid, i * stride, j * stride, f, f, cell, color, inset, f"window {i},{j}",
+                lw=_window_lw(cell))
     out_cell = max(cell, 0.45) if out_H * out_W <= 16 else cell
     out_left = grid.right + 1.6
     output = _grid(s, out_left, grid.y + out_H * out_cell / 2, out_H, out_W, out_cell, "output",
@@ -484,11 +517,12 @@ def inception_module() -> Figure:
     squeeze = size * size * 16 * channels
     then = size * size * 32 * 5 * 5 * 16
     s.text(0.15, 0.45, f"5x5 CONV, 32 straight on {size}x{size}x{channels}: {size}·{size}·32 "
-           f"outputs x 5·5·{channels} multiplications each = {_millions(naive)}.", size=9,
+           f"outputs × 5·5·{channels} multiplications each = {_millions(naive)}.", size=9,
            ha="left")
-    s.text(0.15, 0.18, f"With the 1x1 CONV, 16 first (a bottleneck): {size}·{size}·16 x "
-           f"{channels} + {size}·{size}·32 x 5·5·16 = {_millions(squeeze)} + {_millions(then)} "
-           f"= {_millions(squeeze + then)}, ten times fewer.", size=9, ha="left")
+    s.text(0.15, 0.18, f"With the 1x1 CONV, 16 first (a bottleneck): {size}·{size}·16 × "
+           f"{channels} + {size}·{size}·32 × 5·5·16 = {_millions(squeeze)} + {_millions(then)} "
+           f"= {_millions(squeeze + then)}, {naive / (squeeze + then):.1f} times fewer.", size=9,
+           ha="left")
     return s.fig
 
 
@@ -530,11 +564,12 @@ def _yolo_targets(objects, grid: int, anchors):
 
 
 def yolo_grid(grid: int = 3, boxes=None, anchors: int = 2) -> Figure:
-    """A picture split into grid x grid cells with two or three objects as boxes and their
-    centres; the cell holding each centre is lit, the anchor boxes are drawn dashed in the first
-    object's cell, and that cell's target vector [p_c, b_x, b_y, b_h, b_w, c1, c2, c3] is written
-    out once per anchor. `boxes`: (x, y, w, h, class) as fractions of the picture, y from the
-    top, class 1 to 3 (pedestrian, car, motorcycle)."""
+    """A picture split into grid x grid cells with two or three objects as boxes and their centres;
+    the cell holding each centre is lit, the anchor boxes are drawn dashed in the first object's
+    cell, and that cell's target vector [p_c, b_x, b_y, b_h, b_w, c1, c2, c3] is written out once
+    per anchor (with an empty cell's, p_c = 0 and "?" don't cares, if none is free). `boxes`: (x, y,
+    w, h, class) as fractions of the picture, y from the top, class 1 to 3 (pedestrian, car,
+    motorcycle)."""
     grid = _whole("grid", grid, 2, 8, "grid=3")
     anchors = _whole("anchors", anchors, 1, 3, "anchors=2")
     objects = [tuple(float(v) for v in b) for b in (YOLO_OBJECTS if boxes is None else boxes)]
@@ -602,15 +637,30 @@ def yolo_grid(grid: int = 3, boxes=None, anchors: int = 2) -> Figure:
                color=color)
     for i, name in enumerate(names):
         s.text(vx - 0.1, vtop - (i + 0.5) * vh, name, size=10, ha="right")
-    nx = vx + anchors * (vw + 0.22) + 0.25
+    end = vx + anchors * (vw + 0.22)
+    free = len(in_cell) < anchors  # an anchor of the shown cell already shows its "?"s
+    empty = [(row, col) for row in reversed(range(grid)) for col in range(grid)
+             if (row, col) not in targets]
+    if not free and empty:  # the lecture's empty cell: p_c = 0, the rest don't care
+        row, col = empty[0]
+        s.ax.add_patch(Rectangle((left + col * cell, top - (row + 1) * cell), cell, cell,
+                                 facecolor=PADDING, edgecolor="none", zorder=1.2, gid="cell",
+                                 label=f"no object {row},{col}"))
+        left_e = end + 0.45
+        _grid(s, left_e, vtop, 8, 1, vh, "empty", text=lambda i, j: "0" if i == 0 else "?",
+              size=9, wide=vw, fill=lambda i, j: PADDING)
+        s.text(left_e + vw / 2, vtop + 0.14, f"({row}, {col}): empty", size=9, color=CACHE)
+        end = left_e + vw + 0.22
+    nx = end + 0.25
     lines = [(f"$y$: {grid}x{grid} cells x {anchors} anchor{'s' if anchors > 1 else ''} x 8"
               f" = {grid}x{grid}x{8 * anchors}", INK),
              ("$b_x, b_y$: the centre, 0 to 1 in its cell", INK),
-             ("$b_h, b_w$: in cell units, can be > 1", INK),
-             ("?: don't care, no object ($p_c$ = 0)", CACHE),
-             ("an object takes its cell's anchor", CACHE),
-             ("whose shape has the highest IoU", CACHE),
-             ("dashed: the anchor boxes", CACHE)]
+             ("$b_h, b_w$: in cell units, can be > 1", INK)]
+    if free or empty:
+        lines.append(("?: don't care, no object ($p_c$ = 0)", CACHE))
+    lines += [("an object takes its cell's anchor", CACHE),
+              ("whose shape has the highest IoU", CACHE),
+              ("dashed: the anchor boxes", CACHE)]
     for k, (line, color) in enumerate(lines):
         s.text(nx, 3.05 - 0.3 * k, line, size=9, ha="left", color=color)
     for j, name in enumerate(YOLO_CLASSES):
@@ -645,22 +695,24 @@ def _area(box) -> float:
 
 def _suppress(boxes, scores, threshold):
     """Greedy non-max suppression: [(index, None)] for a kept box, [(index, (kept, IoU))] for a
-    dropped one, highest score first (ties: lower index first)."""
+    dropped one, highest score first (ties: lower index first). A box is dropped by the first
+    kept box it overlaps by more than the threshold: the round that removes it."""
     order = sorted(range(len(boxes)), key=lambda k: (-scores[k], k))
     kept, verdicts = [], []
     for k in order:
-        worst = max(((_overlap(boxes[k], boxes[j]), j) for j in kept), default=(0.0, None))
-        if worst[1] is not None and worst[0] > threshold:
-            verdicts.append((k, (worst[1], worst[0])))
-        else:
+        by = next((j for j in kept if _overlap(boxes[k], boxes[j]) > threshold), None)
+        if by is None:
             kept.append(k)
             verdicts.append((k, None))
+        else:
+            verdicts.append((k, (by, _overlap(boxes[k], boxes[by]))))
     return verdicts
 
 
+# two objects: four boxes around the first, two around the second (IoU 0.60 with each other)
 NMS_BOXES = ((2.0, 1.0, 5.0, 4.2), (1.4, 1.5, 4.4, 4.6), (2.5, 0.5, 5.7, 3.8),
-             (1.7, 1.8, 5.2, 4.9))
-NMS_SCORES = (0.9, 0.6, 0.7, 0.8)
+             (1.7, 1.8, 5.2, 4.9), (6.5, 2.0, 8.5, 4.8), (6.3, 1.6, 8.3, 4.3))
+NMS_SCORES = (0.9, 0.6, 0.7, 0.8, 0.75, 0.65)
 NMS_COLORS = (*PALETTE, BACKWARD, "#9a7d0a")
 
 
@@ -692,7 +744,8 @@ def iou_and_nms(box1=(1, 1, 4, 4), box2=(2, 2, 6, 5), boxes=None, scores=None,
                 iou_threshold: float = 0.5) -> Figure:
     """(a) Two boxes, corners (x1, y1, x2, y2), their intersection shaded and their IoU worked
     out; (b) non-max suppression on boxes with scores: the kept boxes solid, the boxes dropped
-    for an IoU above iou_threshold with a kept one dashed, each verdict written out."""
+    for an IoU above iou_threshold with a kept one dashed, the verdicts written out round by
+    round (the default: two objects, so two rounds)."""
     box1, box2 = _corners(box1), _corners(box2)
     boxes = [_corners(b) for b in (NMS_BOXES if boxes is None else boxes)]
     scores = [float(v) for v in (NMS_SCORES if scores is None else scores)]
@@ -702,7 +755,7 @@ def iou_and_nms(box1=(1, 1, 4, 4), box2=(2, 2, 6, 5), boxes=None, scores=None,
     if not 0 <= iou_threshold < 1:
         raise ValueError(f"iou_threshold must lie in [0, 1), got {iou_threshold}: use e.g. 0.5.")
     s = _Sketch(WIDTH, 4.0, "(a) Intersection over union")
-    s.text(4.85, 3.88, "(b) Non-max suppression", size=12,
+    s.text(4.3, 3.88, "(b) Non-max suppression", size=12,
            ha="left", va="top", weight="bold")
     # (a) IoU
     to_a = _frame([box1, box2], 0.6, 3.3, 3.2, 1.9)
@@ -730,7 +783,7 @@ def iou_and_nms(box1=(1, 1, 4, 4), box2=(2, 2, 6, 5), boxes=None, scores=None,
            f"{_number(_area(box2))} − {_number(overlap)}) = {_number(overlap)} / "
            f"{_number(union)} = {value:.3f}", size=10, ha="left", weight="bold")
     # (b) non-max suppression
-    to_b = _frame(boxes, 5.05, 3.3, 2.1, 2.6)
+    to_b = _frame(boxes, 4.45, 3.3, 2.85, 2.6)
     verdicts = _suppress(boxes, scores, iou_threshold)
     dropped = {k: why for k, why in verdicts}
     tags = []
@@ -757,19 +810,22 @@ def iou_and_nms(box1=(1, 1, 4, 4), box2=(2, 2, 6, 5), boxes=None, scores=None,
             s.ax.text(xa + 0.04, ya - 0.03, _number(scores[k]), color=color, fontsize=9,
                       ha="left", va="top", zorder=4, weight="bold", gid="score",
                       bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
-    x = 7.45
+    x = 7.5
     s.text(x, 3.25, f"by score, threshold {_number(iou_threshold)}:", size=10, ha="left")
-    for row, (k, why) in enumerate(verdicts):
+    rounds = [k for k, why in verdicts if why is None]  # one round per kept box, in order
+    listed = [(r, k, why) for r, best in enumerate(rounds)
+              for k, why in verdicts if k == best or (why and why[0] == best)]
+    for row, (r, k, why) in enumerate(listed):
         if why is None:
-            words = f"{_number(scores[k])}: kept"
+            words = f"round {r + 1}: {_number(scores[k])} kept"
         else:
             words = (f"{_number(scores[k])}: IoU {why[1]:.2f} with {_number(scores[why[0]])}, "
                      "dropped")
-        s.text(x, 2.9 - 0.3 * row, words, size=9, ha="left", color=NMS_COLORS[k],
-               weight="bold" if why is None else "normal")
-    s.text(5.0, 0.45, "Repeat: keep the best box left, drop the boxes whose IoU with it is > "
-           f"{_number(iou_threshold)}.", size=9, ha="left")
-    s.text(5.0, 0.2, "Solid: kept;  dashed: suppressed. Per class, in YOLO.", size=9, ha="left",
+        s.text(x + (0 if why is None else 0.15), 2.9 - 0.3 * row, words, size=9, ha="left",
+               color=NMS_COLORS[k], weight="bold" if why is None else "normal")
+    s.text(4.3, 0.45, "Each round keeps the best box left and drops the boxes whose IoU with it "
+           f"is > {_number(iou_threshold)}.", size=9, ha="left")
+    s.text(4.3, 0.2, "Solid: kept;  dashed: suppressed. Per class, in YOLO.", size=9, ha="left",
            color=CACHE)
     return s.fig
 
@@ -784,9 +840,9 @@ def _block(s: _Sketch, x, y, w, h, color, label) -> _Box:
 
 
 def unet(depth: int = 3, size: int = 128, channels: int = 64, classes: int = 3) -> Figure:
-    """The U-Net: a contracting path (convolutions, then 2x2 max pooling: height and width
-    halve, channels double), an expanding path (transpose convolutions: height and width
-    double, channels halve) whose every level concatenates the contracting path's map of its
+    """The U-Net from its input picture: a contracting path (convolutions, then 2x2 max pooling:
+    height and width halve, channels double), an expanding path (transpose convolutions: height and
+    width double, channels halve) whose every level concatenates the contracting path's map of its
     size (the skip connections), and a 1x1 convolution to one score per class and pixel."""
     depth = _whole("depth", depth, 1, 4, "depth=3")
     size = _whole("size", size, 8, 1024, "size=128")
@@ -798,8 +854,12 @@ def unet(depth: int = 3, size: int = 128, channels: int = 64, classes: int = 3) 
     s = _Sketch(WIDTH, 3.9, f"U-Net: {depth} halving{'s' if depth > 1 else ''} down, "
                 f"{depth} transpose convolution{'s' if depth > 1 else ''} up, a skip "
                 "connection at every level")
-    spacing, row, top = min(0.85, 5.1 / (2 * depth)), min(0.73, 2.2 / depth), 2.85
-    x0 = 1.6
+    spacing, row, top = min(0.77, 4.6 / (2 * depth)), min(0.73, 2.2 / depth), 2.85
+    x0 = 2.25
+    # the input picture: as high as the first level (the same height and width), 3 channels
+    picture = _block(s, 0.5, top, 0.12, 0.85, CACHE, "picture")
+    s.text(picture.x, picture.bottom - 0.15, "picture", size=9)
+    s.text(picture.x, picture.bottom - 0.37, f"{size}x{size}x3", size=9, color=CACHE)
     down, up = [], {}
     for k in range(depth + 1):
         y, w, h = top - k * row, 0.2 + 0.1 * k, 0.85 * 0.72**k
@@ -807,10 +867,13 @@ def unet(depth: int = 3, size: int = 128, channels: int = 64, classes: int = 3) 
                            "bottom" if k == depth else f"down {k}"))
         side = size >> k
         words = f"{side}x{side}x{channels << k}"
-        if k < depth:
-            s.text(1.2, y, words, size=9, ha="right", color=CACHE)
+        if k == 0:  # under the arrow from the picture
+            s.text((picture.right + down[0].left) / 2, y - 0.17, words, size=9, color=CACHE)
+        elif k < depth:
+            s.text(x0 - 0.35, y, words, size=9, ha="right", color=CACHE)
         else:
             s.text(down[k].x, down[k].bottom - 0.15, words, size=9, color=CACHE)
+    s.arrow(picture, down[0], color=FORWARD, lw=1.3, head=11, label="3x3 convs", size=9)
     for k in range(depth):
         s.arrow(down[k], down[k + 1], color=FORWARD, lw=1.3, head=11)
     previous = down[depth]
@@ -826,7 +889,8 @@ def unet(depth: int = 3, size: int = 128, channels: int = 64, classes: int = 3) 
     output = _grid(s, up[0].right + 0.95, top + 2 * cell, 4, 4, cell, "segmentation",
                    fill=lambda i, j: _light(CLASS_COLORS[(i // 2 + (j > i)) % classes]))
     s.arrow(up[0], output, color=GREEN, lw=1.3, head=11, label="1x1 conv", size=9)
-    s.text(output.x, output.bottom - 0.17, f"{size}x{size}x{classes}", size=9, color=CACHE)
+    s.text(output.x, output.bottom - 0.17, f"{size}x{size}x{classes}: {classes} class"
+           f"{'es' if classes > 1 else ''}", size=9, color=CACHE)
     s.text(output.x, output.bottom - 0.4, "a class per pixel", size=9)
     legend = [("down: 2x2 max pool, 3x3 convs", FORWARD),
               ("height, width halve; channels double", FORWARD),
@@ -895,12 +959,15 @@ def siamese_triplet(anchor=(0.0, 0.0), positive=(0.45, 0.35), negative=(1.3, -0.
         nodes[name] = s.node(*inches(p), 0.16, name, color=color, size=10)
     s.arrow(nodes["A"], nodes["P"], color=GREEN, lw=1.3, head=10)
     s.arrow(nodes["A"], nodes["N"], color=BACKWARD, lw=1.3, head=10)
-    total = d_ap - d_an + alpha
-    lines = [(f"$\\|f(A) - f(P)\\|^2$ = {d_ap:.2f}", GREEN, "normal"),
-             (f"$\\|f(A) - f(N)\\|^2$ = {d_an:.2f}", BACKWARD, "normal"),
-             (f"$\\alpha$ = {_number(alpha)}", INK, "normal"),
-             (f"{d_ap:.2f} − {d_an:.2f} + {_number(alpha)} = {total:.2f}", INK, "normal"),
-             (f"loss = max({total:.2f}, 0) = {_number(max(total, 0.0))}", INK, "bold")]
+    # three digits, and the sum of the numbers as printed, so the line adds up as read
+    shown_ap, shown_an, shown_alpha = (round(v, 3) + 0.0 for v in (d_ap, d_an, alpha))
+    total = round(shown_ap - shown_an + shown_alpha, 3) + 0.0
+    loss = f"{total:.3f}" if total > 0 else "0"
+    lines = [(f"$\\|f(A) - f(P)\\|^2$ = {shown_ap:.3f}", GREEN, "normal"),
+             (f"$\\|f(A) - f(N)\\|^2$ = {shown_an:.3f}", BACKWARD, "normal"),
+             (f"$\\alpha$ = {shown_alpha:g}", INK, "normal"),
+             (f"{shown_ap:.3f} − {shown_an:.3f} + {shown_alpha:g} = {total:.3f}", INK, "normal"),
+             (f"loss = max({total:.3f}, 0) = {loss}", INK, "bold")]
     for k, (words, color, weight) in enumerate(lines):
         s.text(7.4, 3.2 - 0.42 * k, words, size=10, ha="left", color=color, weight=weight)
     s.text(4.45, 0.5, "want:  $\\|f(A) - f(P)\\|^2 - \\|f(A) - f(N)\\|^2 + \\alpha \\leq 0$",

@@ -5,6 +5,8 @@ out by hand; the layout checks of the lecture diagrams; sizes, speed, and bad ar
 from __future__ import annotations
 
 import gc
+import itertools
+import re
 import weakref
 from collections import Counter
 
@@ -245,6 +247,51 @@ def test_each_window_covers_the_cells_its_output_cell_reads(positions, stride):
     assert sorted(lit) == sorted(expected)
 
 
+def assert_windows_sit_on_their_cells(fig, stride, f):
+    """Each window's outline lies within a sixth of a cell inside its f x f block of cells, and
+    two windows that run along the same edge of the same cells are a line width apart."""
+    grid = {**cells(fig, "input"), **cells(fig, "padding")}
+    size = grid[(0, 0)].get_width()
+    left, top = grid[(0, 0)].get_x(), grid[(0, 0)].get_y() + size
+    drawn = []
+    for window in by_gid(fig, "window"):
+        i, j = (int(v) for v in window.get_label().split()[1].split(","))
+        x0, y0, x1, y1 = corners(window)
+        # the inset of each side, in cells: left, right, top, bottom
+        insets = np.array([x0 - left - j * stride * size, left + (j * stride + f) * size - x1,
+                           top - i * stride * size - y1, y0 - (top - (i * stride + f) * size)])
+        assert np.all(insets / size > 0) and np.all(insets / size <= 1 / 6), \
+            f"window {i},{j} is drawn {np.round(insets / size, 2)} cells inside its cells"
+        drawn.append((i * stride, j * stride, insets, window.get_linewidth() / 72))
+    for (r, c, a, width), (r2, c2, b, _) in itertools.combinations(drawn, 2):
+        same_columns = c == c2 and abs(r - r2) < f  # their left and right sides share cells
+        same_rows = r == r2 and abs(c - c2) < f  # their top and bottom sides
+        for side in np.flatnonzero([same_columns, same_columns, same_rows, same_rows]):
+            assert abs(a[side] - b[side]) >= width - 1e-9, \
+                f"windows at {(r, c)} and {(r2, c2)} draw one line along the same cells"
+
+
+@pytest.mark.parametrize(("n", "f", "pad", "stride", "positions"), [
+    (5, 3, 1, 2, None), (5, 3, 1, 1, None), (10, 3, 1, 1, [(0, 0), (0, 1), (1, 0), (1, 1)]),
+    (7, 5, 2, 2, None), (4, 2, 0, 2, None)])
+def test_a_window_covers_exactly_its_f_by_f_cells_however_many_are_drawn(n, f, pad, stride,
+                                                                          positions):
+    fig = cnn.sliding_filter(n=n, f=f, pad=pad, stride=stride, positions=positions)
+    assert_windows_sit_on_their_cells(fig, stride, f)
+    assert_shows(fig, "Each output cell: its window and the filter multiplied element by "
+                 "element, summed, plus $b$; with several filters, one output channel per filter.")
+
+
+def test_overlapping_pooling_windows_also_cover_exactly_their_cells():
+    lecture = [[1, 3, 2, 1, 3], [2, 9, 1, 1, 5], [1, 3, 2, 3, 2], [8, 3, 5, 1, 0],
+               [5, 6, 1, 2, 9]]
+    fig = cnn.max_pooling(lecture, f=3, stride=1)
+    np.testing.assert_array_equal(as_grid(cell_texts(fig, "output")),
+                                  [[9, 9, 5], [9, 9, 5], [8, 6, 9]])
+    assert_windows_sit_on_their_cells(fig, 1, 3)
+    assert_windows_sit_on_their_cells(cnn.max_pooling(), 2, 2)
+
+
 def test_a_filter_wider_than_the_padded_input_is_refused_with_the_formula():
     with pytest.raises(ValueError) as error:
         cnn.sliding_filter(n=3, f=6, pad=1, stride=1)
@@ -294,8 +341,27 @@ def test_the_output_volume_has_one_slice_per_filter_and_the_conv_output_size(arg
                  *[f"W_{{{k + 1}}}: ({f}, {f}, {n_C})" for k in range(n_filters)])
     assert_says(fig, f"{f} \\cdot {f} \\cdot {n_C} \\cdot {n_filters} + {n_filters} = "
                 f"{f * f * n_C * n_filters + n_filters}$",
-                f"n_H = \\lfloor ({n_H} + 2 \\cdot {pad} - {f})\\,/\\,{stride} \\rfloor + 1 = "
-                f"{out[0]}$")
+                f"n_H^{{[l]}} = \\lfloor ({n_H} + 2 \\cdot {pad} - {f})\\,/\\,{stride} \\rfloor "
+                f"+ 1 = {out[0]}$")
+
+
+@pytest.mark.parametrize(("n_C", "n_filters"), [(3, 2), (16, 4), (1, 1)])
+def test_the_input_and_the_output_channels_carry_their_layer_so_they_cannot_be_confused(
+        n_C, n_filters):
+    fig = cnn.conv_volume(n_C=n_C, n_filters=n_filters)
+    found = shown(fig)
+    assert not [w for w in found if "n_C=" in w or "n_H=" in w or "n_W=" in w], \
+        "a size without its layer: [l-1] (input) or [l] (output)"
+    assert_shows(fig, "$(m, n_H^{[l-1]}, n_W^{[l-1]}, n_C^{[l-1]})$",
+                 "$(m, n_H^{[l]}, n_W^{[l]}, n_C^{[l]})$")
+    assert_says(fig, f"$n_C^{{[l-1]}} = {n_C}$ channel", f"$n_C^{{[l]}} = {n_filters}$ channel",
+                "one per filter")
+    # under the output volume: its shape, whose last number is the number of filters
+    (label,) = [t for t in texts(fig) if t.get_text().startswith("$z^{[l]}$")]
+    assert label.get_text().endswith(f", {n_filters})$")
+    xs = np.concatenate([p.get_xy()[:, 0] for gid in ("front", "side")
+                         for p in by_gid(fig, gid) if p.get_label().startswith("output")])
+    assert xs.min() < label.get_position()[0] < xs.max()
 
 
 def test_the_window_on_the_input_is_one_filter_deep_through_every_channel():
@@ -412,6 +478,9 @@ def test_the_inception_costs_are_the_lectures_120_and_12_million_multiplications
     assert (naive, bottleneck) == (120_422_400, 12_443_648)
     words = " ".join(t.get_text() for t in texts(cnn.inception_module()))
     assert "= 120.4 M." in words and "= 2.4 M + 10.0 M = 12.4 M" in words
+    # the ratio printed is the one computed, 9.68, never a round "ten times"
+    assert f"12.4 M, {naive / bottleneck:.1f} times fewer." in words
+    assert f"{naive / bottleneck:.1f}" == "9.7" and "ten times" not in words
 
 
 # -- 6. the YOLO grid -----------------------------------------------------------------------
@@ -459,6 +528,36 @@ def test_yolo_with_more_anchors_than_objects_marks_the_free_ones_dont_care():
                  "block per anchor")
 
 
+def test_yolo_shows_an_empty_cells_target_with_its_dont_care_entries():
+    fig = cnn.yolo_grid()
+    found = cell_texts(fig, "empty")
+    assert [found[(i, 0)] for i in range(8)] == ["0"] + ["?"] * 7
+    (grey,) = cells(fig, "no object").items()
+    (place, patch), (picture,) = grey, by_gid(fig, "picture")
+    left, bottom, right, top = corners(picture)
+    side = (right - left) / 3
+    x0, y0, _, _ = corners(patch)
+    assert place == (2, 0) == (round((top - y0) / side) - 1, round((x0 - left) / side))
+    assert not any(inside(patch, *c.center) for c in by_gid(fig, "centre"))
+    assert_shows(fig, "(2, 0): empty", "?: don't care, no object (p_c = 0)")
+
+
+FULL = [(0.2, 0.2, 0.2, 0.2, 1), (0.7, 0.2, 0.2, 0.2, 2), (0.2, 0.7, 0.2, 0.2, 3),
+        (0.7, 0.7, 0.2, 0.2, 1)]
+
+
+@pytest.mark.parametrize(("args", "marks"), [
+    ({}, True), ({"grid": 5, "anchors": 3}, True), ({"anchors": 1}, True),
+    ({"grid": 2, "anchors": 1, "boxes": FULL}, False)])
+def test_the_dont_care_line_is_shown_exactly_when_a_question_mark_is(args, marks):
+    fig = cnn.yolo_grid(**args)
+    words = [t.get_text() for t in texts(fig)]
+    assert ("?" in words) == marks
+    assert ("?: don't care, no object ($p_c$ = 0)" in words) == marks
+    if "anchors" in args and args["anchors"] == 3:  # a free anchor shows them: no extra block
+        assert not cells(fig, "empty")
+
+
 def test_yolo_with_one_anchor_says_which_object_it_cannot_encode():
     fig = cnn.yolo_grid(anchors=1)
     words = " ".join(t.get_text() for t in texts(fig))
@@ -504,21 +603,27 @@ def test_the_iou_shown_is_the_overlap_worked_out_by_hand(box1, box2):
     assert area / (sum(areas) - area) == pytest.approx(value)
 
 
-def test_non_max_suppression_keeps_the_best_box_solid_and_dashes_its_overlaps():
+def test_non_max_suppression_repeats_until_each_object_keeps_one_box():
     fig = cnn.iou_and_nms()
     boxes, scores = cnn.NMS_BOXES, cnn.NMS_SCORES
-    # by hand: the 0.9 box is kept, every other overlaps it by more than 0.5
-    best = int(np.argmax(scores))
-    overlaps = {k: hand_iou(boxes[k], boxes[best]) for k in range(len(boxes)) if k != best}
-    assert all(v > 0.5 for v in overlaps.values())
+    # by hand: boxes 0-3 cover one object, 4-5 another, and no box of one touches the other
+    assert all(hand_iou(boxes[a], boxes[b]) == 0 for a in range(4) for b in (4, 5))
+    # round 1 keeps the 0.9 box and drops the rest of its object; round 2 keeps the 0.75 box
+    assert (scores[0], scores[4]) == (0.9, 0.75)
+    dropped = {1: 0, 2: 0, 3: 0, 5: 4}  # box: the kept box that drops it
+    assert all(hand_iou(boxes[k], boxes[by]) > 0.5 for k, by in dropped.items())
     drawn = {int(p.get_label().split()[1]): p for p in by_gid(fig, "nms box")}
-    assert not dashed(drawn[best]) and drawn[best].get_label() == f"kept {best}"
-    for k in overlaps:
-        assert dashed(drawn[k]) and drawn[k].get_label() == f"dropped {k}"
-    words = [t.get_text() for t in texts(fig)]
-    assert "0.9: kept" in words
-    for k, v in overlaps.items():
-        assert f"{scores[k]:g}: IoU {v:.2f} with 0.9, dropped" in words
+    assert {k: p.get_label() for k, p in drawn.items()} == {
+        k: f"{'dropped' if k in dropped else 'kept'} {k}" for k in range(6)}
+    assert [k for k, p in drawn.items() if not dashed(p)] == [0, 4]
+    verdicts = sorted((t for t in texts(fig) if t.get_text().startswith("round ")
+                       or t.get_text().endswith(", dropped")), key=lambda t: -t.get_position()[1])
+    def line(k):
+        return f"{scores[k]:g}: IoU {hand_iou(boxes[k], boxes[dropped[k]]):.2f} with " \
+            f"{scores[dropped[k]]:g}, dropped"
+    assert [t.get_text() for t in verdicts] == [
+        "round 1: 0.9 kept", line(3), line(2), line(1), "round 2: 0.75 kept", line(5)]
+    assert [t.get_weight() for t in verdicts].count("bold") == 2
     assert sorted(t.get_text() for t in by_gid(fig, "score")) == sorted(f"{v:g}" for v in scores)
 
 
@@ -543,7 +648,7 @@ def test_unet_halves_down_doubles_up_and_skips_across_every_level(depth, size, c
                                                                    classes):
     fig = cnn.unet(depth=depth, size=size, channels=channels, classes=classes)
     blocks = {p.get_label(): p for p in by_gid(fig, "block")}
-    assert set(blocks) == {f"down {k}" for k in range(depth)} | {"bottom"} | \
+    assert set(blocks) == {f"down {k}" for k in range(depth)} | {"bottom", "picture"} | \
         {f"{kind} {k}" for kind in ("up", "copied") for k in range(depth)}
     heights = [blocks[f"down {k}"].get_height() for k in range(depth)] + \
         [blocks["bottom"].get_height()]
@@ -558,10 +663,39 @@ def test_unet_halves_down_doubles_up_and_skips_across_every_level(depth, size, c
              if layout.colour(arrow) == CACHE]
     assert len(skips) == depth and all(abs(tail[1] - tip[1]) < 1 for tail, tip in skips)
     levels = [f"{size >> k}x{size >> k}x{channels << k}" for k in range(depth + 1)]
-    assert_shows(fig, *levels, f"{size}x{size}x{classes}", "1x1 conv")
+    assert_shows(fig, *levels, "1x1 conv")
     assert len(cells(fig, "segmentation")) == 16
     colours = Counter(layout.colour(a) for a in patches(fig, "arrow"))
-    assert colours == {FORWARD: depth, cnn.ORANGE: depth, CACHE: depth, cnn.GREEN: 1}
+    assert colours == {FORWARD: depth + 1, cnn.ORANGE: depth, CACHE: depth, cnn.GREEN: 1}
+
+
+@pytest.mark.parametrize(("depth", "size", "classes"), [(3, 128, 3), (4, 256, 2), (1, 64, 1)])
+def test_unet_starts_from_the_picture_and_ends_in_a_score_per_class(depth, size, classes):
+    fig = cnn.unet(depth=depth, size=size, classes=classes)
+    blocks = {p.get_label(): p for p in by_gid(fig, "block")}
+    picture, first = blocks["picture"], blocks["down 0"]
+    # the picture is as high as the first level (the same height and width), but 3 channels
+    assert (picture.get_height(), picture.get_y()) == pytest.approx(
+        (first.get_height(), first.get_y()))
+    assert picture.get_width() < first.get_width()
+    assert picture.get_x() + picture.get_width() < first.get_x()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    a, b = picture.get_window_extent(renderer), first.get_window_extent(renderer)
+    into = [layout.colour(arrow) for (tail, tip), arrow in zip(layout.arrow_ends(fig),
+                                                               patches(fig, "arrow"))
+            if abs(tail[0] - a.x1) < 6 and abs(tip[0] - b.x0) < 6
+            and a.y0 < tail[1] < a.y1 and b.y0 < tip[1] < b.y1]
+    assert into == [FORWARD], "one arrow from the picture into the first level"
+    named = "class" if classes == 1 else "classes"
+    assert_shows(fig, "picture", f"{size}x{size}x3", "3x3 convs",
+                 f"{size}x{size}x{classes}: {classes} {named}", "a class per pixel")
+    grid = cells(fig, "segmentation").values()
+    x0, x1 = min(c.get_x() for c in grid), max(c.get_x() + c.get_width() for c in grid)
+    under = [t.get_text() for t in texts(fig) if x0 < t.get_position()[0] < x1
+             and t.get_text().startswith(f"{size}x{size}x")]
+    assert under == [f"{size}x{size}x{classes}: {classes} {named}"], \
+        "the output's shape says it holds classes, not a picture"
 
 
 def test_unet_refuses_a_size_that_does_not_halve_depth_times():
@@ -574,7 +708,8 @@ def test_unet_refuses_a_size_that_does_not_halve_depth_times():
 # -- 9. siamese network and triplet loss ----------------------------------------------------
 @pytest.mark.parametrize(("anchor", "positive", "negative", "alpha"), [
     ((0.0, 0.0), (0.45, 0.35), (1.3, -0.45), 0.2), ((0, 0), (0.45, 0.35), (0.5, -0.2), 0.2),
-    ((1, 1), (1.2, 0.9), (2, 2), 0.5)])
+    ((1, 1), (1.2, 0.9), (2, 2), 0.5),
+    ((0, 0), (0.45, 0.35), (0.35, -1.5), 0.2)])  # 2.3725: rounding it first changes the sum
 def test_the_triplet_panel_prints_the_squared_distances_and_the_loss(anchor, positive,
                                                                      negative, alpha):
     fig = cnn.siamese_triplet(anchor, positive, negative, alpha)
@@ -582,9 +717,15 @@ def test_the_triplet_panel_prints_the_squared_distances_and_the_loss(anchor, pos
     d_an = (anchor[0] - negative[0]) ** 2 + (anchor[1] - negative[1]) ** 2
     loss = max(d_ap - d_an + alpha, 0)
     words = [t.get_text() for t in texts(fig)]
-    assert f"$\\|f(A) - f(P)\\|^2$ = {d_ap:.2f}" in words
-    assert f"$\\|f(A) - f(N)\\|^2$ = {d_an:.2f}" in words
-    assert f"loss = max({d_ap - d_an + alpha:.2f}, 0) = {cnn._number(loss)}" in words
+    assert f"$\\|f(A) - f(P)\\|^2$ = {d_ap:.3f}" in words
+    assert f"$\\|f(A) - f(N)\\|^2$ = {d_an:.3f}" in words
+    (sum_line,) = [w for w in words if " − " in w and "$" not in w]
+    ap, an, margin, total = (float(v) for v in re.fullmatch(
+        r"(\S+) − (\S+) \+ (\S+) = (\S+)", sum_line).groups())
+    assert (ap, an, margin) == pytest.approx((d_ap, d_an, alpha), abs=5e-4 + 1e-9)
+    assert ap - an + margin == pytest.approx(total, abs=1e-9), "the printed numbers add up"
+    assert total == pytest.approx(d_ap - d_an + alpha, abs=1.5e-3)
+    assert f"loss = max({total:.3f}, 0) = {f'{total:.3f}' if loss > 0 else '0'}" in words
     assert any("\\|f(A) - f(P)\\|^2 - \\|f(A) - f(N)\\|^2 + \\alpha \\leq 0" in w for w in words)
     nodes = {t.get_text(): np.array(p.center) for p in patches(fig, "node")
              for t in sketch(fig).texts if np.allclose(t.get_position(), p.center)}
