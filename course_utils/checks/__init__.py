@@ -6,17 +6,13 @@ it is still an error output, so nbgrader scores that test cell 0.
 A week's checks module, `checks/weekN.py`, provides:
 - `WEEK = Week("weekN")` and, per graded function in notebook order, one declaration
   `@WEEK.exercise("<api.md's signature>", cases, seed=..., hints=...)` on the check of one case,
-  `def check_<name>(check, case, output, expected)`. The signature lists the course's keyword-only
-  extensions after `*`; a case is a dict of fixed inputs named as in the signature (the classic
-  parameters are passed by position, the extensions by keyword unless at their default, so the
-  learner's names do not matter); `seed` is the random state set before every call (None: left
-  alone); `hints` maps an error's text or type to a hint (a signature's extensions get theirs). The
-  body compares one output with its expected value through `Check` (core.py) and the shared
-  `diagnoses` (return forms, parameters, seeding and draws, one gradient step, a bias gradient,
-  costs); `case.given(name)` is an input or its default, `case.again(seed)` calls the function once
-  more, `case.stored(**changes)` is another case's stored output and `case.gives(value, name)` names
-  the other value of an input that gives `value` (an argument not used). `cases` builds fixed inputs
-  (`grid`, `labels`, `parameters`).
+  `def check_<name>(check, case, output, expected)`. The signature lists the keyword-only
+  extensions after `*`; a case is a dict of fixed inputs named as in the signature (classic
+  parameters go by position, extensions by keyword unless at their default: the learner's names
+  do not matter); `seed` is set before every call (None: left alone); `hints` maps an error's
+  text or type to a hint (the extensions get theirs). The body compares one output with its
+  expected value through `Check` (core.py), the shared `diagnoses` and `case` (an
+  `exercise.Case`: defaults, another call, other cases' outputs); `cases` builds fixed inputs.
 - `CHECKS = WEEK.exercises` at the end: each one is the learner's `check_<name>(fn)`.
 Its expected values are generated from the solution notebook by `python -m autograder expected`
 into `course_utils/expected/weekN.json`.

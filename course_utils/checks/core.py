@@ -1,8 +1,5 @@
-"""The machinery behind every visible check: call the learner's function safely, compare what
-came back with what the contract asks for, and explain a failure in plain words.
-
-A check never contains a solution: it holds fixed inputs and expected values only.
-"""
+"""Behind every visible check: call the learner's function safely, compare what came back with
+its contract and explain a failure in plain words. A check holds no solution, only its cases."""
 
 from __future__ import annotations
 

@@ -52,8 +52,7 @@ def initial_parameters(check: Check, what: str, params, dims: list[int], context
                 f"{units[l]}, one column per {units[l - 1]} (W[l] is (n[l], n[l-1])).")
         shape = (dims[l], dims[l - 1])
         if np.shape(params[f"W{l}"]) == shape[::-1] != shape:  # a draw, not a product's .T
-            check.fail(f"{W_label} has shape {shape[::-1]}, but it must have shape {shape}.",
-                       draw)
+            check.fail(f"{W_label} has shape {shape[::-1]}, but it must have shape {shape}.", draw)
         check.shape(W_label, params[f"W{l}"], shape, draw)
         check.shape(b_label, params[f"b{l}"], (dims[l], 1),
                     f"b{l} is a column: np.zeros(({names[l]}, 1)) (b[l] is (n[l], 1)).")
@@ -167,9 +166,8 @@ def costs(check: Check, got, want: list, num_iterations: int, hint: str,
     n, last = len(want), every * (len(want) - 1)
     recorded = ("iteration 0" if n <= 1 else f"iterations 0, {every}, ..., {last}" if n > 3 else
                 f"iterations {', '.join(str(every * k) for k in range(n - 1))} and {last}")
-    check.true(len(got) == n,
-               f"with num_iterations={num_iterations}, costs must hold {plural(n, 'entry')} "
-               f"({recorded}), but it holds {len(got)}.",
+    check.true(len(got) == n, f"with num_iterations={num_iterations}, costs must hold "
+               f"{plural(n, 'entry')} ({recorded}), but it holds {len(got)}.",
                f"append the cost when i % {every} == 0, starting at i = 0 (not every iteration).")
     values, want = np.ravel(np.asarray(got, dtype=float)), np.ravel(np.asarray(want, float))
     if first_hint:

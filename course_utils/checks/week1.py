@@ -106,9 +106,8 @@ def check_softmax(check, case, out, want):
     if np.allclose(got.sum(axis=0), 1) and not np.allclose(got.sum(axis=1), 1):
         check.fail("every column sums to 1, but softmax here works on ROWS.",
                    "sum the exponentials with axis=1 and keepdims=True.")
-    check.true(np.allclose(got.sum(axis=1), 1),
-               f"the rows of softmax(x) must each sum to 1; they sum to "
-               f"{np.round(got.sum(axis=1), 4).tolist()}.",
+    check.true(np.allclose(got.sum(axis=1), 1), "the rows of softmax(x) must each sum to 1; they "
+               f"sum to {np.round(got.sum(axis=1), 4).tolist()}.",
                "divide x_exp by np.sum(x_exp, axis=1, keepdims=True), the sum of its own row.")
     check.close(f"softmax of a {x.shape} matrix", out, want,
                 "apply np.exp to x first, then divide each row by its sum.")
@@ -160,8 +159,7 @@ def _check_grads(check: Check, grads, w, want, m) -> None:
 
 
 PRODUCT_SHAPES = ("a matrix product got shapes that do not fit. w is (n_x, 1) and X is (n_x, m), "
-                  "so z = np.dot(w.T, X) + b (or w.T @ X + b), and "
-                  "dw = np.dot(X, (A - Y).T) / m.")
+                  "so z = np.dot(w.T, X) + b (or w.T @ X + b), and dw = np.dot(X, (A - Y).T) / m.")
 
 
 @WEEK.exercise("propagate(w, b, X, Y)", [
@@ -198,10 +196,9 @@ def check_optimize(check, case, out, want):
     if case["num_iterations"] == 1:
         diagnoses.step(check, "after one iteration, params", params, case, want_params,
                        case["learning_rate"], ["w"])
-    check.close("params['w']", params["w"], want_params["w"],
-                "update w = w - learning_rate * dw on every iteration, with the "
-                "learning_rate argument (not a fixed number). optimize calls your "
-                "propagate, so make check_propagate pass first.")
+    check.close("params['w']", params["w"], want_params["w"], "update w = w - learning_rate * dw "
+                "on every iteration, with the learning_rate argument (not a fixed number). "
+                "optimize calls your propagate, so make check_propagate pass first.")
     check.true(not (np.isclose(float(np.asarray(params["b"])), case["b"])
                     and not np.isclose(want_params["b"], case["b"])),
                "params['b'] never changed.", "update b = b - learning_rate * db as well.")
@@ -223,8 +220,7 @@ def check_predict(check, case, pred, want):
                 "Y_prediction has one column per example: shape (1, m).")
     got = np.asarray(pred, dtype=float)
     odd = np.unique(got[(got != 0) & (got != 1)])
-    check.true(not odd.size,
-               f"predictions must be 0 or 1, but they include "
+    check.true(not odd.size, "predictions must be 0 or 1, but they include "
                f"{', '.join(f'{v:.3g}' for v in odd[:3])}.",
                "convert probabilities to labels: 1 where A > 0.5, else 0.")
     z = case["w"].T @ case["X"] + case["b"]

@@ -37,9 +37,8 @@ P_PREDICT, X_PREDICT = parameters([3, 4, 1], 54, 1.5, 0.1), grid(3, 9, 61, 1.5)
                                      {"X": X_PLANE, "Y": Y_PLANE}])
 def check_layer_sizes(check, case, sizes, want):
     sizes = diagnoses.returns(check, sizes, "n_x, n_h, n_y", tuple_only=True)
-    check.true(tuple(int(s) for s in sizes) == tuple(want),
-               f"for X of shape {case['X'].shape} and Y of shape {case['Y'].shape}, "
-               f"expected {tuple(want)}, got {tuple(sizes)}.",
+    check.true(tuple(int(s) for s in sizes) == tuple(want), f"for X of shape {case['X'].shape} and "
+               f"Y of shape {case['Y'].shape}, expected {tuple(want)}, got {tuple(sizes)}.",
                "n_x = X.shape[0] (features, not examples), n_h = 4, n_y = Y.shape[0].")
 
 
@@ -63,9 +62,8 @@ def check_initialize_parameters(check, case, params, want):
                "week's initialize_parameters is the one that seeds itself.")
     diagnoses.draws(check, params, want, [scale, scale], INITIALIZE_SEED,
                     f"multiply by the init_scale argument (here {scale}), not a fixed number.")
-    diagnoses.parameters(check, "parameters", params, want,
-                         "use np.random.randn (normal, not uniform) scaled by init_scale, and "
-                         "draw W1 before W2.")
+    diagnoses.parameters(check, "parameters", params, want, "use np.random.randn (normal, not "
+                         "uniform) scaled by init_scale, and draw W1 before W2.")
 
 
 @WEEK.exercise("forward_propagation(X, parameters, *, activation='tanh')",

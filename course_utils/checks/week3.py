@@ -79,9 +79,8 @@ def _check_layer_cache(check: Check, what: str, cache, want: tuple, hint: str,
         check.fail(f"{what}[1] is the layer's output A, but the activation cache must be Z.",
                    "keep what the helper returns as its cache: A, activation_cache = "
                    "FORWARD[activation](Z), then cache = (linear_cache, activation_cache).")
-    check.close(f"{what}[1] (Z{context})", Z, want_Z,
-                f"the activation cache is Z = W A_prev + b (what the helper returns as its "
-                f"cache), not A. {hint}")
+    check.close(f"{what}[1] (Z{context})", Z, want_Z, "the activation cache is Z = W A_prev + b "
+                f"(what the helper returns as its cache), not A. {hint}")
 
 
 # -- initialization -------------------------------------------------------------------------
@@ -129,10 +128,9 @@ def check_initialize_parameters_deep(check, case, params, want):
     diagnoses.draws(check, params, want, scales, 3, scale_hint,
                     seed_hint="keep the given first line np.random.seed(3) and seed nothing "
                               "else: seed 1 belongs to initialize_parameters.")
-    diagnoses.parameters(check, "parameters", params, want,
-                         "call np.random.seed(3) once, then for l = 1 .. L in order draw "
-                         "W = np.random.randn(layer_dims[l], layer_dims[l-1]) * scale. "
-                         + scale_hint, context)
+    diagnoses.parameters(check, "parameters", params, want, "call np.random.seed(3) once, then for "
+                         "l = 1 .. L in order draw W = np.random.randn(layer_dims[l], "
+                         "layer_dims[l-1]) * scale. " + scale_hint, context)
 
 
 # -- forward --------------------------------------------------------------------------------
@@ -171,9 +169,8 @@ def check_linear_activation_forward(check, case, out, want):
     check.true(other is None, f"with activation={name!r}, A is what {other!r} gives.",
                "use the activation argument: A, activation_cache = FORWARD[activation](Z) "
                "(or one branch per name).")
-    check.close(f"A (activation={name!r})", A, want[0],
-                f"A = {name}(Z) with Z = W A_prev + b: call your linear_forward, then "
-                "FORWARD[activation](Z).")
+    check.close(f"A (activation={name!r})", A, want[0], f"A = {name}(Z) with Z = W A_prev + b: "
+                "call your linear_forward, then FORWARD[activation](Z).")
     _check_layer_cache(check, "cache", cache, want[1],
                        "return cache = (linear_cache, activation_cache).", want_A_out=want[0])
 
@@ -207,8 +204,7 @@ def check_L_model_forward(check, case, out, want):
             f"{l - 1}.", hidden_hint if l > 1 else None,
             want_caches[l][0][0] if l < L else want_AL, f", layer {l} of {label[1:-1]}")
     check.shape(f"AL {label}", AL, (1, m), "AL has one column per example: (1, m).")
-    check.close(f"AL {label}", AL, want_AL,
-                "the output layer L always uses 'sigmoid': "
+    check.close(f"AL {label}", AL, want_AL, "the output layer L always uses 'sigmoid': "
                 "linear_activation_forward(A, W[L], b[L], 'sigmoid').")
 
 
@@ -328,9 +324,8 @@ def _check_model(check: Check, case, out, want, start: dict | None, first_hint: 
     params, costs = diagnoses.returns(check, out, "parameters, costs")
     want_params, want_costs = want
     n, lr = case["num_iterations"], case.given("learning_rate")
-    diagnoses.costs(check, costs, want_costs, n,
-                    "append the cost of iterations 0, 100, 200, ...: i % 100 == 0, computed "
-                    "before the update of that iteration.", first_hint)
+    diagnoses.costs(check, costs, want_costs, n, "append the cost of iterations 0, 100, 200, ...: "
+                    "i % 100 == 0, computed before the update of that iteration.", first_hint)
     check.keys("the trained parameters", params, list(want_params))
     if n == 1 and start is not None:  # the outputs start at about sigma(0) = 0.5, sigma' = 1/4
         moved = {k: np.asarray(params[k], float) - v for k, v in start.items()
@@ -383,15 +378,14 @@ def check_L_layer_model(check, case, out, want):
     name, init_scale = case.given("activation"), case.given("init_scale")
     start = WEEK.exercises["initialize_parameters_deep"].stored(
         layer_dims=case["layers_dims"], init_scale=init_scale)
-    _check_model(check, case, out, want, start,
-                 "the cost of iteration 0 comes from the initial parameters and the forward "
-                 "pass: initialize_parameters_deep(layers_dims, init_scale=init_scale) and "
-                 f"L_model_forward(X, parameters, activation=activation) (here "
-                 f"activation={name!r}, init_scale={init_scale!r}).",
-                 f"each iteration: L_model_forward(X, parameters, activation=activation), "
-                 "compute_cost, L_model_backward(AL, Y, caches, activation=activation) "
-                 f"(here activation={name!r}) and update_parameters(parameters, grads, "
-                 "learning_rate) with the learning_rate argument.")
+    _check_model(check, case, out, want, start, "the cost of iteration 0 comes from the initial "
+                 "parameters and the forward pass: initialize_parameters_deep(layers_dims, "
+                 "init_scale=init_scale) and L_model_forward(X, parameters, activation=activation) "
+                 f"(here activation={name!r}, init_scale={init_scale!r}).",
+                 "each iteration: L_model_forward(X, parameters, activation=activation), "
+                 "compute_cost, L_model_backward(AL, Y, caches, activation=activation) (here "
+                 f"activation={name!r}) and update_parameters(parameters, grads, learning_rate) "
+                 "with the learning_rate argument.")
 
 
 CHECKS = WEEK.exercises

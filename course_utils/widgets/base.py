@@ -1,25 +1,21 @@
 """`Explorer`: controls, status line, keyword notes, one live figure and a cancelling run loop.
 
-Widget callbacks run on the kernel's event loop one at a time, so in a kernel a control change
-only bumps a generation counter and starts an asyncio task that trains in chunks (at most
-CHUNK_SECONDS or a tenth of the iterations) with a short pause between them (PAUSE_SECONDS,
-then a few turns of the loop; SETTLE_SECONDS before the final frame): the next change gets in
-there, and the stale run stops at its next chunk boundary without drawing.
-A run sends an early frame after its first chunk, then one whenever the last is old enough,
-unless its end is nearer. Outside a running loop, and for the first run of `show()` (so the
-saved notebook holds the trained figure), training is synchronous. Nothing raises: the
-learner's failures are said in words (`learner_code`), the explorer's own in the status line.
+In a kernel a control change only bumps a generation counter and starts an asyncio task that
+trains in chunks (CHUNK_SECONDS or a tenth of the iterations) with short pauses between them: the
+next change gets in there, and the stale run stops at its next chunk boundary without drawing.
+A run sends a frame after its first chunk, then whenever the last is old enough, unless its end
+is nearer. Outside a running loop, and for `show()`'s first run (so the saved notebook holds the
+figure), training is synchronous. Nothing raises: the learner's failures are said in words
+(`learner_code`), the explorer's own in the status line.
 
-A new explorer is a subclass that declares NAME (for messages), FUNCTIONS (the learner's),
-DEFAULTS (every setting, num_iterations among them), `make_controls(values)` -> {setting:
-control} laid out in COLUMNS, KEYWORDS (those controls need); `start(run)`, which makes each
-function's first call through `self.check(run, name, contract, *args)` and keeps its state in
-`run.work`, `step(run, i)` -> the next i (`self.call`, `self.record`) and `end(run)` (the last
-record, the state unless "done", the message); SIZE and BOXES, `build(frame)` and `draw(run)`;
-linked controls in `linked(name, value)` -> {other setting: value}, set first (silently: one run).
-A network learning a planar data set by gradient descent subclasses `PlanarExplorer` instead,
-which owns the step and the recording: it adds FORWARD, `backward`, a `start` beginning with
-`self.planar(run)`, an `end`, and a MapPanel `map` among its panels (drawn by `boundary`).
+A subclass declares NAME (for messages), FUNCTIONS (the learner's), DEFAULTS (num_iterations
+among them), `make_controls(values)` -> {setting: control} laid out in COLUMNS, KEYWORDS (those
+controls need); `start(run)`, which makes each function's first call through `self.check(run,
+name, contract, *args)` and keeps its state in `run.work`, `step(run, i)` -> the next i
+(`self.call`, `self.record`) and `end(run)` (the last record, the state, the message); SIZE and
+BOXES, `build(frame)` and `draw(run)`; linked controls in `linked(name, value)`.
+`PlanarExplorer` owns the step of a network learning a planar data set: its subclass adds
+FORWARD, `backward`, a `start` beginning with `self.planar(run)`, an `end` and a MapPanel `map`.
 """
 
 from __future__ import annotations
@@ -49,21 +45,17 @@ CHUNK_SECONDS = 0.03  # longest stretch of training before control changes can g
 MIN_REDRAW_SECONDS = 0.1  # frames during a run come at most this often, and at most every
 REDRAW_FACTOR = 2  # REDRAW_FACTOR times the last frame's cost: drawing stays <= 1/3 of the time
 FRAME_WORTH = 1  # no frame during a run whose end is nearer than this many frames' cost
-# A pause between chunks sleeps PAUSE_SECONDS, then turns the event loop LOOP_TURNS times: a
-# control change waiting in the kernel's socket takes a few turns to reach its callback, and in
-# ipykernel 7 it comes from the shell channel thread, which gets the GIL only when the main
-# thread blocks (sleep(0) never does): with turns alone a change to a running optimizer race
-# waited 16 ms (median), with a 1 ms sleep first 5 ms. A final frame waits SETTLE_SECONDS.
-PAUSE_SECONDS = 0.001
-SETTLE_SECONDS = 0.005
-LOOP_TURNS = 3
+# A pause sleeps, then turns the loop: ipykernel 7's shell thread, which brings a control change,
+# gets the GIL only when the main thread blocks: with turns alone a change waited 16 ms, with a
+# 1 ms sleep 5 ms (medians, a running optimizer race). A final frame waits SETTLE_SECONDS.
+PAUSE_SECONDS, LOOP_TURNS, SETTLE_SECONDS = 0.001, 3, 0.005
 
 
 @dataclass
 class Run:
-    """One training run: its settings, what it recorded at `iterations` (0, every, ...) and how it
-    ended, `state`: "running", "done", "diverged", "failed" (the learner's code is missing,
-    crashed or returned the wrong thing) or "cancelled" (a newer control change replaced it)."""
+    """One training run: its settings, what it recorded at `iterations` (0, every, ...) and its
+    `state`: "running", "done", "diverged", "failed" (the learner's code is missing, crashed or
+    returned the wrong thing) or "cancelled" (a newer control change replaced it)."""
 
     generation: int
     settings: dict
@@ -95,10 +87,9 @@ class Run:
 
 @dataclass(frozen=True)
 class Keyword:
-    """An extension keyword that the control of the same name needs in `functions`. Without it
-    the control is disabled at the classic value (`literal`: left out unless the keyword is
-    literally a parameter) and `note` says what to add, "{give}" standing for "give
-    <functions> the keyword <name>=<classic>" (no note if "": for a topic not taught yet)."""
+    """An extension keyword the control of the same name needs in `functions`; without it the
+    control is disabled at the classic value (`literal`: left out unless literally a parameter)
+    and `note` says what to add ("{give}": "give <functions> the keyword <name>=<classic>")."""
 
     name: str
     functions: tuple
@@ -121,8 +112,7 @@ def red(text: str) -> str:
 
 
 def _refuse_unknown(owner: str, what: str, given, known) -> None:
-    unknown = sorted(set(given) - set(known))
-    if unknown:
+    if unknown := sorted(set(given) - set(known)):
         raise TypeError(f"{owner}: no {what} named {', '.join(unknown)}; the {what}s are "
                         f"{', '.join(known)}.")
 
@@ -188,8 +178,7 @@ class Explorer:
         return self.run()
 
     def linked(self, name: str, value) -> dict:
-        """The other settings that control `name`, changed to `value`, sets first (none here);
-        their changes, and the other controls this changes itself, run and link nothing."""
+        """{other setting: value} to set, silently, when control `name` changes to `value`."""
         return {}
 
     @property
@@ -219,8 +208,7 @@ class Explorer:
         """Raises, in words, for settings that cannot work (before any control is made)."""
 
     def progress(self, run: Run) -> str:
-        """The status line while `run` trains; with test costs, train and test, and the
-        accuracies once known."""
+        """The status line while `run` trains: costs (train and test) and accuracies once known."""
         if not run.costs:
             return ""
         text = f"iteration {run.iteration} of {run.settings['num_iterations']} &middot; cost "
@@ -235,8 +223,7 @@ class Explorer:
     def check(self, run: Run, name: str, contract, *args):
         """A learner function's first call in a run: words if it raises or breaks `contract`."""
         result = self.call(run, name, *args)
-        problem = return_problem(name, result, contract)
-        if problem:
+        if problem := return_problem(name, result, contract):
             raise StopRun("failed", problem)
         return result
 
@@ -248,8 +235,7 @@ class Explorer:
             raise StopRun("failed", failure_words(self.functions[name], error)) from None
 
     def record(self, run: Run, i: int, cost, test_cost=None, parameters=None) -> None:
-        """Records the costs at iteration i; a cost that is not finite, or EXPLODED times the
-        first one, halts the run (`run.halt` says how)."""
+        """Records the costs at iteration i; one not finite or EXPLODED times the first halts."""
         cost = float(np.squeeze(cost))
         run.iteration = i
         run.iterations.append(i)
@@ -307,12 +293,9 @@ class Explorer:
             self.status.value = red(f"The {self.NAME} itself failed ({error!r}).")
 
     def _failed(self, run: Run, error: Exception) -> None:
-        if isinstance(error, StopRun):
-            run.state, run.message = error.state, error.message
-        else:  # a bug of the explorer itself
-            run.state, run.message = "failed", (
-                f"The {self.NAME} itself failed ({type(error).__name__}: {error}). Move a "
-                "control to try again.")
+        run.state, run.message = (error.state, error.message) if isinstance(error, StopRun) else (
+            "failed", f"The {self.NAME} itself failed ({type(error).__name__}: {error}). Move a "
+            "control to try again.")  # else a bug of the explorer itself
 
     def _stale(self, run: Run) -> bool:
         """Whether a newer run started; if so `run` is marked cancelled (and when it stopped)."""

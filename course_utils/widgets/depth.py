@@ -3,10 +3,9 @@
     dx = depth_explorer(initialize_parameters_deep, L_model_forward, compute_cost,
                         L_model_backward, update_parameters)
 
-It trains `depth` hidden layers of `width` units on a planar data set and draws the boundary,
-the cost, and per layer the spread of the activations A[l] and gradients dW[l] at init (solid)
-and after training (dashed); the status line names what the init scale does to them
-(`depth_diagnosis`): vanishing at the lectures' 0.01, healthy near sqrt(1/width), exploding.
+trains `depth` hidden layers of `width` units on a planar data set and draws the boundary, the
+cost, and per layer the spread of A[l] and dW[l] at init (solid) and after training (dashed);
+the status line says what the init scale does to them (`depth_diagnosis`).
 """
 
 from __future__ import annotations
@@ -68,8 +67,6 @@ def _caches_problem(caches, L: int, m: int) -> str | None:
 
 
 class DepthExplorer(PlanarExplorer):
-    """Controls, status line and one live figure around the learner's week 3 functions."""
-
     NAME = "depth_explorer"
     FUNCTIONS = FUNCTIONS
     FORWARD = "L_model_forward"
@@ -83,8 +80,7 @@ class DepthExplorer(PlanarExplorer):
         Keyword("activation", ("L_model_forward", "L_model_backward"), "relu",
                 "The activation is fixed to relu: {give} to try tanh, sigmoid and leaky_relu"),
         Keyword("init_scale", ("initialize_parameters_deep",), 0.01,
-                "The init scale is fixed by your function (the lectures' 0.01): {give} to move "
-                "it"))
+                "The init scale is fixed by your function (the lectures' 0.01): {give} to move it"))
     SIZE = (10.0, 2.9)
     BOXES = ([0.005, 0.04, 0.19, 0.8], [0.28, 0.17, 0.19, 0.67], [0.54, 0.17, 0.195, 0.67],
              [0.795, 0.17, 0.195, 0.67])
@@ -115,8 +111,7 @@ class DepthExplorer(PlanarExplorer):
             "AL, caches", Columns((1, m)), lambda caches: _caches_problem(caches, L, m)),
             X, params)
         self.check(run, "compute_cost", float, AL, Y)
-        grads = self.check(run, "L_model_backward", {f"d{key}": None for key in keys}, AL, Y,
-                           caches)
+        grads = self.check(run, "L_model_backward", {f"d{k}": None for k in keys}, AL, Y, caches)
         copy = {key: np.array(value, copy=True) for key, value in params.items()}
         self.check(run, "update_parameters", keys, copy, grads, s["learning_rate"])
         run.spreads["init"] = layer_spreads(AL, caches, grads)

@@ -1,8 +1,7 @@
-"""Week 1's learning-rate explorer: learning rate and iterations sliders on the learner's
-logistic regression, with its cost curve and train and test accuracy, the learned weights w as
-a picture (red where a light pixel pushes towards class 1, blue towards class 0, on a colour
-scale centred on 0) and the first test pictures with their predictions (a tick when right, a
-cross when wrong), all updating while it trains.
+"""Week 1's learning-rate explorer on the learner's logistic regression: learning rate and
+iterations sliders, the cost curve with train and test accuracy, the weights w as a picture (red
+where a light pixel pushes towards class 1, blue towards 0, centred on 0) and the first test
+pictures with their predictions (a tick when right, a cross when wrong), updating as it trains.
 
     learning_rate_explorer(initialize_with_zeros, optimize, predict,
                            X_train, Y_train, X_test, Y_test)   # trains in chunks, cancellable
@@ -92,8 +91,7 @@ class LearningRateExplorer(Explorer):
         self.picture_titles = []
         for ax, k in zip(frame.axes[2:], self.shown):
             column = np.clip(np.asarray(X_test[:, k], dtype=float), 0, 1)
-            ax.imshow(column.reshape(shape), cmap="gray", vmin=0, vmax=1,
-                      interpolation="nearest")
+            ax.imshow(column.reshape(shape), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
             ax.set(xticks=[], yticks=[])
             ax.set_xlabel(f"is {self._label(Y_test[0, k])}", fontsize=7)
             self.picture_titles.append(frame.title(ax, 8))

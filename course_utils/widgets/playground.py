@@ -1,6 +1,5 @@
-"""Week 2's Playground, a TensorFlow-Playground-like explorer on the learner's own
-one-hidden-layer functions: each control change retrains the network and redraws the decision
-boundary (train and test points) next to the train and test costs, while it trains.
+"""Week 2's Playground, like TensorFlow Playground on the learner's one-hidden-layer functions:
+each control change retrains and redraws the boundary (train and test points) and the costs.
 
     pg = playground(initialize_parameters, forward_propagation, compute_cost,
                     backward_propagation, update_parameters, predict)
@@ -23,8 +22,6 @@ FUNCTIONS = ("initialize_parameters", "forward_propagation", "compute_cost",
 
 
 class Playground(PlanarExplorer):
-    """Controls, status line and live figure around the learner's six week 2 functions."""
-
     NAME = "playground"
     FUNCTIONS = FUNCTIONS
     DEFAULTS = {"dataset": "flower", "noise": 0.2, "test_ratio": 0.2, "seed": 1, "n_h": 4,

@@ -27,9 +27,8 @@ def learning_rate_warning(costs, iterations, learning_rate: float) -> str:
     """Words for a finished run whose learning rate was visibly too large, or ""."""
     peak = int(np.argmax(costs))
     if costs[-1] > costs[0]:
-        return (f"The cost ended higher than it started ({costs[0]:.3g} &rarr; "
-                f"{costs[-1]:.3g}): learning rate {learning_rate:.3g} is too large, try "
-                f"{learning_rate / 10:.3g}.")
+        return (f"The cost ended higher than it started ({costs[0]:.3g} &rarr; {costs[-1]:.3g}): "
+                f"learning rate {learning_rate:.3g} is too large, try {learning_rate / 10:.3g}.")
     if costs[peak] > 2 * costs[0]:
         return (f"The cost jumped to {costs[peak]:.3g} at iteration {iterations[peak]} before it "
                 f"came down: learning rate {learning_rate:.3g} overshoots; a smaller one trains "
