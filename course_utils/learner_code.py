@@ -1,8 +1,5 @@
-"""Calling the learner's code: never raise, name the learner's function that failed, and say
-in words what breaks its contract in what it returned (`return_problem`).
-
-Shared by the visible checks (`checks.core.Check.call`) and every explorer (`widgets`).
-"""
+"""Calling the learner's code, for the visible checks and every explorer: never raise, name the
+learner's function that failed, say in words what breaks its contract (`return_problem`)."""
 
 from __future__ import annotations
 
@@ -41,8 +38,7 @@ def accepts_keyword(fn, name: str, literal: bool = False) -> bool:
 
 
 def learner_functions(owner: str, names, args: tuple, kwargs: dict) -> dict:
-    """The learner's functions `names`, given by position or by name, checked to be callable;
-    takes them out of `kwargs` (what is left are settings)."""
+    """The learner's functions `names`, by position or name, checked callable (out of `kwargs`)."""
     given = dict(zip(names, args)) | {name: kwargs.pop(name) for name in names if name in kwargs}
     for name in names:
         if not callable(given.get(name)):
@@ -82,10 +78,9 @@ def failing_callee(fn: Callable, error: BaseException) -> str | None:
 
 
 # -- contracts: what a learner's function must return ------------------------------------------
-# A contract is None (anything), `float` (one number), a shape tuple (an array of that shape;
-# `Columns` says "one column per example"), a dict {key: contract} (a dict with these keys),
-# `Parts("A2, cache", contract, contract)` (a tuple of these), or a function of the value that
-# returns words (after the function's name) or None.
+# None (anything), `float` (one number), a shape tuple (`Columns`: one column per example), a
+# dict {key: contract}, `Parts("A2, cache", contract, contract)` (a tuple of these), or a
+# function of the value that returns words (after the function's name) or None.
 class Columns(tuple):
     """The shape (1, m) of a row holding one column per example."""
 
@@ -103,8 +98,7 @@ def return_problem(name: str, result, contract) -> str | None:
     """Plain words for a `result` of the learner's `name` that breaks `contract`, or None."""
     if result is None:
         return f"<b>{name}</b> returned None: did you forget its <code>return</code>?"
-    problem = _problem(result, contract, "")
-    return f"<b>{name}</b> {problem}" if problem else None
+    return f"<b>{name}</b> {problem}" if (problem := _problem(result, contract, "")) else None
 
 
 def _problem(value, contract, label: str) -> str | None:
@@ -137,8 +131,7 @@ def _problem(value, contract, label: str) -> str | None:
     if isinstance(contract, dict):
         if not isinstance(value, dict):
             return f"must return a dict, got {type(value).__name__}."
-        missing = [key for key in contract if key not in value]
-        if missing:
+        if missing := [key for key in contract if key not in value]:
             return (f"returned no <code>\"{missing[0]}\"</code> (found: "
                     f"{', '.join(sorted(map(str, value)))}).")
         parts = ((value[key], c, f"<code>{key}</code>") for key, c in contract.items())

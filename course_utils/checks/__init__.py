@@ -15,8 +15,7 @@ A week's checks module, `checks/weekN.py`, provides:
   `exercise.Case`: defaults, another call, other cases' outputs); `cases` builds fixed inputs.
 - `CHECKS = WEEK.exercises` at the end: each one is the learner's `check_<name>(fn)`.
 Its expected values are generated from the solution notebook by `python -m autograder expected`
-into `course_utils/expected/weekN.json`.
-"""
+into `course_utils/expected/weekN.json`."""
 
 from .core import Check, CheckFailed
 

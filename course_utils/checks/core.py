@@ -48,8 +48,7 @@ class Check:
         print(f"{self.name}: all {plural(self.count, 'check')} passed.")
 
     def call(self, fn: Callable, *args, exception_hints: dict | None = None, **kwargs):
-        """Calls fn on private copies of the inputs; fails clearly if it raises (with the
-        inputs it got, `shown`) or mutates."""
+        """fn on copies of the inputs; fails in words if it raises (with its inputs) or mutates."""
         if not callable(fn):
             self.fail(f"expected a function, got {type(fn).__name__}.",
                       f"pass the function itself: {self.name}, without parentheses.")
@@ -65,8 +64,7 @@ class Check:
             with quiet():
                 result = fn(*given_args, **given_kwargs)
         except NotImplementedError as error:
-            inner = failing_callee(fn, error)
-            if inner:
+            if inner := failing_callee(fn, error):
                 self.fail(f"calls {inner}, which is not implemented yet.",
                           f"finish {inner} first (its exercise is above), run its cell and its "
                           "check, then run this check again.")
@@ -273,8 +271,7 @@ def _exception_hint(error: Exception, hints: dict | None) -> str | None:
 
 
 def alike(value, want, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
-    """`value` has the numbers of `want` (an array, a number or a dict of them), shapes and keys
-    included; never raises."""
+    """`value` has the numbers, shapes and keys of `want` (array, number or dict); never raises."""
     if isinstance(want, dict):
         return isinstance(value, dict) and all(k in value and alike(value[k], v, rtol, atol)
                                                for k, v in want.items())

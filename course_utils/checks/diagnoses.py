@@ -10,8 +10,7 @@ from .core import Check, _join, describe, layout, plural, show
 
 
 def returns(check: Check, out, names: str, tuple_only: bool = False) -> tuple:
-    """The pair, triple or tuple `names` (such as "A, cache"), unpacked; a list of them passes
-    unless `tuple_only`."""
+    """The pair, triple or tuple `names` ("A, cache") unpacked; a list passes unless tuple_only."""
     size = names.count(",") + 1
     form = {2: "pair", 3: "triple"}.get(size, "tuple")
     check.true(isinstance(out, tuple if tuple_only else tuple | list) and len(out) == size,
@@ -62,8 +61,7 @@ def initial_parameters(check: Check, what: str, params, dims: list[int], context
 
 
 def seeds_itself(check: Check, case, params: dict, seed: int) -> None:
-    """A function that calls np.random.seed(seed) itself: its weights do not depend on the
-    random state before the call."""
+    """A function that seeds itself: its weights ignore the random state before the call."""
     again = case.again(seed=(case.exercise.seed or 0) + 1)
     for key in sorted(params):
         if key.startswith("W") and isinstance(again, dict) and key in again and not np.allclose(
@@ -220,7 +218,6 @@ def cross_entropy_hint(cost, A, Y) -> str | None:
 
 
 def cross_entropy(check: Check, what: str, cost, want, A, Y, hint: str | None = None) -> None:
-    """The cost matches `want`; a cross-entropy of the case's A and Y that lost or changed a
-    term is named, else the formula is given."""
+    """The cost matches `want`; a cross-entropy that lost or changed a term is named."""
     check.close(what, cost, want, _join(cross_entropy_hint(cost, A, Y) or CROSS_ENTROPY + ", "
                                         "with both terms.", hint), m=np.shape(Y)[-1])

@@ -1,6 +1,5 @@
 """One exercise in one place: the contract's signature, the fixed cases, the seeding rule and
-the check of one case, declared together with `Week.exercise` (the package docstring says how).
-"""
+the check of one case, declared together with `Week.exercise` (the package docstring says how)."""
 
 from __future__ import annotations
 
@@ -78,8 +77,7 @@ class Exercise:
                  and not (k in self.defaults and same_value(v, self.defaults[k]))})
 
     def call(self, fn: Callable, case: dict, check: Check | None = None, *, seed=_ITS_SEED):
-        """fn on the case, after np.random.seed(seed) unless the seed is None; through
-        `check` (which words any failure) when one is given."""
+        """fn on the case, after np.random.seed(seed) unless None; through `check` if given."""
         args, kwargs = self.arguments(case)
         seed = self.seed if seed is _ITS_SEED else seed
         if seed is not None:

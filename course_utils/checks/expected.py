@@ -1,16 +1,13 @@
-"""Expected values of the visible checks: generated from the solution notebooks by
-`python -m autograder expected`, stored next to this package, never edited by hand.
-
-One JSON file per week, `{function: [output of each case]}`, one array per line. A float64
-array is a nested list; numbers, strings, booleans, null and dicts stand for themselves; the
-rest is tagged: {"tuple": [...]}, {"list": [...]}, {"<dtype>": nested list} for another array
-(with "shape" when empty), {"np.<dtype>": number} for a numpy scalar. "@path" is an array with
-the numbers of one of the case's inputs ("@caches/0/0/1") or of one stored before for the same
-function ("@#2/1/Z1": case 2's output, item 1, key "Z1"), and {"@path": shape} the same numbers
-reshaped, so a cache never repeats its inputs. A stored number has the fewest digits that keep
-it within a relative `RTOL` (or `ATOL` near 0) of the solution's (the checks allow 1e-6 and
-1e-8); `encode` alone is exact.
-"""
+"""Expected values of the visible checks, generated from the solution notebooks by `python -m
+autograder expected` (never edited by hand): one JSON file per week next to this package,
+`{function: [output of each case]}`, one array per line. A float64 array is a nested list;
+numbers, strings, booleans, null and dicts stand for themselves; the rest is tagged: {"tuple":
+[...]}, {"list": [...]}, {"<dtype>": nested list} for another array (with "shape" when empty),
+{"np.<dtype>": number} for a numpy scalar. "@path" is an array with the numbers of one of the
+case's inputs ("@caches/0/0/1") or of one stored before for the same function ("@#2/1/Z1": case
+2's output, item 1, key "Z1"), and {"@path": shape} the same numbers reshaped, so a cache never
+repeats its inputs. A stored number has the fewest digits that keep it within RTOL (or ATOL near
+0) of the solution's; `encode` alone is exact."""
 
 from __future__ import annotations
 
@@ -42,8 +39,8 @@ def _arrays(value, path: str = ""):
 
 
 def _numbers(x, rtol: float | None, in_array: bool = False):
-    """Each float with the fewest significant digits that keep it within `rtol` of itself, or
-    within ATOL near 0 (an array's whole numbers written as integers), element by element."""
+    """Each float with the fewest digits that keep it within `rtol` of itself (ATOL near 0);
+    an array's whole numbers as integers."""
     if isinstance(x, list):
         return [_numbers(v, rtol, in_array) for v in x]
     if not isinstance(x, float) or rtol is None or not np.isfinite(x):
@@ -154,9 +151,8 @@ def path_for(week: str) -> Path:
 def _load(week: str) -> dict:
     path = path_for(week)
     if not path.exists():
-        raise FileNotFoundError(
-            f"{path} is missing: the course installation is incomplete. "
-            "Re-clone the course or run `python -m autograder expected`.")
+        raise FileNotFoundError(f"{path} is missing: the course installation is incomplete. "
+                                "Re-clone the course or run `python -m autograder expected`.")
     return json.loads(path.read_text())
 
 

@@ -16,8 +16,7 @@ WEEK = Week("week1")
 def _training_set(n: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """A linearly separable-ish set, so gradient descent has something to learn."""
     X = grid(n, m, seed)
-    Y = (X[:1] + 0.5 * X[1:2] > 0).astype(float)
-    return X, Y
+    return X, (X[:1] + 0.5 * X[1:2] > 0).astype(float)
 
 
 SMALL = {"w": np.array([[1.0], [2.0]]), "b": 1.5,
@@ -115,8 +114,7 @@ def check_softmax(check, case, out, want):
 
 def _loss(name: str, seed: int, formula: str):
     """The check of a loss summed over all entries; `formula` is its hint."""
-    cases = [{"yhat": np.array([0.9, 0.2, 0.1, 0.4, 0.9]),
-              "y": np.array([1.0, 0.0, 0.0, 1.0, 1.0])},
+    cases = [{"yhat": np.array([0.9, 0.2, 0.1, 0.4, 0.9]), "y": np.array([1., 0., 0., 1., 1.])},
              {"yhat": np.abs(grid(1, 7, seed)[0]) % 1, "y": labels(7, seed + 1)[0]}]
 
     def check_loss(check, case, loss, want):
@@ -158,13 +156,11 @@ def _check_grads(check: Check, grads, w, want, m) -> None:
     check.close("grads['db']", grads["db"], want["db"], m=m)
 
 
-PRODUCT_SHAPES = ("a matrix product got shapes that do not fit. w is (n_x, 1) and X is (n_x, m), "
-                  "so z = np.dot(w.T, X) + b (or w.T @ X + b), and dw = np.dot(X, (A - Y).T) / m.")
-
-
 @WEEK.exercise("propagate(w, b, X, Y)", [
     SMALL, {"w": grid(4, 1, 12, 0.5), "b": -0.3, "X": grid(4, 7, 13), "Y": labels(7, 14)}],
-    hints={"not aligned": PRODUCT_SHAPES})
+    hints={"not aligned": "a matrix product got shapes that do not fit. w is (n_x, 1) and X is "
+                          "(n_x, m), so z = np.dot(w.T, X) + b (or w.T @ X + b), and "
+                          "dw = np.dot(X, (A - Y).T) / m."})
 def check_propagate(check, case, out, want):
     grads, cost = diagnoses.returns(check, out, "grads, cost")
     w, b, X, Y = case["w"], case["b"], case["X"], case["Y"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..activations import ACTIVATIONS, logistic
 from . import diagnoses
 from .cases import grid, labels, parameters
 from .core import show
@@ -13,17 +14,18 @@ from .exercise import Week
 
 WEEK = Week("week2")
 ACTIVATION_NAMES = ["tanh", "relu", "sigmoid", "leaky_relu"]
+DERIVATIVES = {"tanh": "1 - A1**2 (or 1 - np.power(A1, 2))", "relu": "(Z1 > 0)",
+               "sigmoid": "A1 * (1 - A1)", "leaky_relu": "1 where Z1 > 0, else 0.01"}
 PARAMETERS = ["W1", "b1", "W2", "b2"]
+INITIALIZE_SEED = 2
+NN_SEED = 3  # the given first line of nn_model
 
 
 def _cache(activation: str, n_h: int, m: int, seed: int) -> dict:
     """A cache as forward propagation leaves it, built from random Z1, Z2 with the given
     activation helpers (backward_propagation must not recompute the forward pass)."""
-    from ..activations import ACTIVATIONS
-    from ..activations import logistic as sigmoid
-
     Z1, Z2 = grid(n_h, m, seed), grid(1, m, seed + 1)
-    return {"Z1": Z1, "A1": ACTIVATIONS[activation][0](Z1), "Z2": Z2, "A2": sigmoid(Z2)}
+    return {"Z1": Z1, "A1": ACTIVATIONS[activation][0](Z1), "Z2": Z2, "A2": logistic(Z2)}
 
 
 X_SMALL, Y_SMALL = grid(3, 7, 1), labels(7, 2)
@@ -31,6 +33,7 @@ P_SMALL = parameters([3, 4, 1], 10, 0.5, 0.1)
 X_PLANE = grid(2, 30, 3, 1.5)
 Y_PLANE = (X_PLANE[0:1] * X_PLANE[1:2] > 0).astype(float)  # XOR-like: needs a hidden layer
 P_PREDICT, X_PREDICT = parameters([3, 4, 1], 54, 1.5, 0.1), grid(3, 9, 61, 1.5)
+ONE_STEP = {"X": X_PLANE, "Y": Y_PLANE, "n_h": 3, "init_scale": 0.5, "learning_rate": 0.3}
 
 
 @WEEK.exercise("layer_sizes(X, Y)", [{"X": grid(5, 3, 4), "Y": grid(2, 3, 5)},
@@ -40,9 +43,6 @@ def check_layer_sizes(check, case, sizes, want):
     check.true(tuple(int(s) for s in sizes) == tuple(want), f"for X of shape {case['X'].shape} and "
                f"Y of shape {case['Y'].shape}, expected {tuple(want)}, got {tuple(sizes)}.",
                "n_x = X.shape[0] (features, not examples), n_h = 4, n_y = Y.shape[0].")
-
-
-INITIALIZE_SEED = 2
 
 
 @WEEK.exercise("initialize_parameters(n_x, n_h, n_y, *, init_scale=0.01)",
@@ -94,10 +94,6 @@ def check_compute_cost(check, case, cost, want):
     diagnoses.cross_entropy(check, "cost", cost, want, case["A2"], case["Y"])
 
 
-DERIVATIVES = {"tanh": "1 - A1**2 (or 1 - np.power(A1, 2))", "relu": "(Z1 > 0)",
-               "sigmoid": "A1 * (1 - A1)", "leaky_relu": "1 where Z1 > 0, else 0.01"}
-
-
 @WEEK.exercise("backward_propagation(parameters, cache, X, Y, *, activation='tanh')", [
     {"parameters": P_SMALL, "cache": _cache(a, 4, 7, 40), "X": X_SMALL, "Y": Y_SMALL,
      "activation": a} for a in ACTIVATION_NAMES],
@@ -123,22 +119,16 @@ def check_backward_propagation(check, case, grads, want):
     {"parameters": P_SMALL, "grads": parameters([3, 4, 1], 30, 0.5, 0.1, "d"),
      "learning_rate": 0.05}])
 def check_update_parameters(check, case, params, want):
-    diagnoses.step(check, "the new parameters", params, case["parameters"], want,
-                   case.given("learning_rate"), PARAMETERS, "update all four, W1, b1, W2 and b2: ")
-    diagnoses.parameters(check, "the new parameters", params, want,
-                         f"W = W - learning_rate * dW with learning_rate="
-                         f"{case.given('learning_rate')} (the default is 1.2), for W1, b1, W2 "
-                         "and b2.")
-
-
-NN_SEED = 3  # the given first line of nn_model
-ONE_STEP = {"X": X_PLANE, "Y": Y_PLANE, "n_h": 3, "init_scale": 0.5, "learning_rate": 0.3}
+    lr = case.given("learning_rate")
+    diagnoses.step(check, "the new parameters", params, case["parameters"], want, lr, PARAMETERS,
+                   "update all four, W1, b1, W2 and b2: ")
+    diagnoses.parameters(check, "the new parameters", params, want, "W = W - learning_rate * dW "
+                         f"with learning_rate={lr} (the default is 1.2), for W1, b1, W2 and b2.")
 
 
 @WEEK.exercise("nn_model(X, Y, n_h, num_iterations=10000, print_cost=False, *, "
                "activation='tanh', init_scale=0.01, learning_rate=1.2)", [
-    {**ONE_STEP, "num_iterations": 0},
-    {**ONE_STEP, "num_iterations": 1},
+    {**ONE_STEP, "num_iterations": 0}, {**ONE_STEP, "num_iterations": 1},
     {**ONE_STEP, "num_iterations": 1, "activation": "relu"},
     {"X": X_PLANE, "Y": Y_PLANE, "n_h": 4, "num_iterations": 300},
     {**ONE_STEP, "num_iterations": 200, "activation": "relu"}],

@@ -2,8 +2,7 @@
 
 Each subclasses `base.Explorer`, declaring what base's docstring lists. Weeks: `learning_rate`
 (1), `playground` (2), `depth` (3), `optimizer_race` and `regularization` (4), `filters` and
-`feature_maps` (5).
-"""
+`feature_maps` (5)."""
 
 from .base import Explorer, Keyword, PlanarExplorer, Run
 from .depth import DepthExplorer, depth_explorer

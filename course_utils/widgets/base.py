@@ -15,8 +15,7 @@ name, contract, *args)` and keeps its state in `run.work`, `step(run, i)` -> the
 (`self.call`, `self.record`) and `end(run)` (the last record, the state, the message); SIZE and
 BOXES, `build(frame)` and `draw(run)`; linked controls in `linked(name, value)`.
 `PlanarExplorer` owns the step of a network learning a planar data set: its subclass adds
-FORWARD, `backward`, a `start` beginning with `self.planar(run)`, an `end` and a MapPanel `map`.
-"""
+FORWARD, `backward`, a `start` beginning with `self.planar(run)`, an `end` and a MapPanel `map`."""
 
 from __future__ import annotations
 

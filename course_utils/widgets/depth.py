@@ -5,8 +5,7 @@
 
 trains `depth` hidden layers of `width` units on a planar data set and draws the boundary, the
 cost, and per layer the spread of A[l] and dW[l] at init (solid) and after training (dashed);
-the status line says what the init scale does to them (`depth_diagnosis`).
-"""
+the status line says what the init scale does to them (`depth_diagnosis`)."""
 
 from __future__ import annotations
 
@@ -171,8 +170,7 @@ class DepthExplorer(PlanarExplorer):
         run.warning = later.strip()
 
     def build(self, frame):
-        """The map, the cost and the two spread panels; log axes get plain "1e-5" labels
-        (mathtext labels cost milliseconds each)."""
+        """The map, cost and two spread panels; plain "1e-5" log labels (mathtext ones cost ms)."""
         from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
         axes = frame.axes

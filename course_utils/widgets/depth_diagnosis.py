@@ -82,8 +82,7 @@ def diagnose(spreads: dict, settings: dict) -> tuple[str | None, str]:
     L, hidden = len(dW), A[:-1]
     scale = settings.get("init_scale")
     scale = f"init scale {scale:.3g}" if scale is not None else "your init scale"
-    layer = dead_layer(hidden)
-    if layer is not None:
+    if (layer := dead_layer(hidden)) is not None:
         return "dead", (f"Dead layer: the activations of layer {layer} are the same for every "
                         f"example (with relu: all its units output 0), so no gradient reaches "
                         f"the layers up to {layer}: they cannot learn. Try another width, "

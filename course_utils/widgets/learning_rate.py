@@ -46,8 +46,7 @@ def _one_cost(costs) -> str | None:
 
 
 class LearningRateExplorer(Explorer):
-    """The learner's (initialize_with_zeros, optimize, predict), or (model), then the data
-    X_train, Y_train, X_test, Y_test; settings as keywords, see DEFAULTS."""
+    """The learner's functions, then X_train, Y_train, X_test, Y_test; settings: DEFAULTS."""
 
     NAME = "learning_rate_explorer"
     FUNCTIONS = ("initialize_with_zeros", "optimize", "predict")

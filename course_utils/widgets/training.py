@@ -12,8 +12,7 @@ EXPLODED = 10  # a cost this many times the first one stops a training run at on
 
 
 def divergence(costs, every: int) -> str | None:
-    """A sentence saying where the cost blew up, or None if training stayed finite; costs are
-    recorded at iterations 0, every, 2 every, ..."""
+    """Where the cost blew up, in words, or None; costs are recorded at 0, every, 2 every, ..."""
     costs = np.ravel(np.asarray(costs, dtype=float))
     bad = np.flatnonzero(~np.isfinite(costs))
     if bad.size:
