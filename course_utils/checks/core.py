@@ -141,7 +141,6 @@ def _join(*hints: str | None) -> str | None:
 
 # -- wording ------------------------------------------------------------------------------
 def describe(value: Any) -> str:
-    """A short phrase for what a value is: type, shape and dtype."""
     if isinstance(value, np.ndarray):
         return f"a numpy array of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, np.generic):
@@ -184,12 +183,10 @@ def shown(value) -> str:
 
 
 def _item(value) -> str:
-    """An item of a shown list, tuple or dict: an array by its shape alone."""
     return shown(value).removeprefix("shape ")
 
 
 def plural(n: int, word: str) -> str:
-    """The count with its noun: 1 entry, 2 entries, 3 keys, 1 check."""
     if n == 1:
         return f"1 {word}"
     if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
@@ -203,7 +200,6 @@ def show(value: np.ndarray) -> str:
 
 
 def _vector(shape: tuple) -> str:
-    """A 2-d vector's shape in words: a row of 5, a column of 3."""
     return f"a row of {shape[1]}" if shape[0] == 1 else f"a column of {shape[0]}"
 
 

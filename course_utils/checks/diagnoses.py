@@ -35,9 +35,8 @@ def parameters(check: Check, what: str, params, want: dict, hint: str | None = N
 
 def initial_parameters(check: Check, what: str, params, dims: list[int], context: str = "",
                        keys_hint: str | None = None, names: list[str] | None = None) -> None:
-    """Freshly initialized parameters for layer sizes `dims` (called `names` in the hints, n[l]
-    by default): exactly the keys W1, b1, ..., WL, bL, each W[l] of shape (n[l], n[l-1]) and
-    each b[l] a column of zeros (n[l], 1)."""
+    """Fresh parameters for layer sizes `dims` (called `names` in the hints, n[l] by default):
+    exactly the keys W1, b1, ..., WL, bL, W[l] of shape (n[l], n[l-1]), b[l] zeros (n[l], 1)."""
     L, names = len(dims) - 1, names or [f"n[{l}]" for l in range(len(dims))]
     hidden = ["hidden unit"] if L == 2 else [f"unit of layer {l}" for l in range(1, L)]
     units = ["input", *hidden, "output unit"]
@@ -212,9 +211,8 @@ def cross_entropy_hint(cost, A, Y) -> str | None:
         ]
     if not np.isfinite(got) or np.isclose(got, right, rtol=1e-6):
         return None
-    return next((f"{hint} {CROSS_ENTROPY}." for value, hint in wrong if np.isfinite(value)
-                 and not np.isclose(value, right, rtol=1e-6) and np.isclose(got, value, rtol=1e-6)),
-                None)
+    return next((f"{hint} {CROSS_ENTROPY}." for value, hint in wrong if np.isfinite(value) and not
+                 np.isclose(value, right, rtol=1e-6) and np.isclose(got, value, rtol=1e-6)), None)
 
 
 def cross_entropy(check: Check, what: str, cost, want, A, Y, hint: str | None = None) -> None:

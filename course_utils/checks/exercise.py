@@ -60,9 +60,8 @@ class Exercise:
                  *zip(args.kwonlyargs, args.kw_defaults)]
         self.defaults = {a.arg: ast.literal_eval(d) for a, d in pairs if d is not None}
         names = set(self.classic) | {a.arg for a in args.kwonlyargs}
-        for case in cases:
-            if set(case) - names:
-                raise TypeError(f"a case of {signature} has {sorted(set(case) - names)}")
+        if unknown := [sorted(set(case) - names) for case in cases if set(case) - names]:
+            raise TypeError(f"a case of {signature} has {unknown[0]}")
         self.cases, self.body, self.seed, self.hints = cases, body, seed, hints
         self.__doc__ = f"check_{self.name}(fn): checks your {self.name} on {len(cases)} cases."
 

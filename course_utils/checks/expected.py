@@ -116,7 +116,6 @@ def _in_scope(seen: dict, case: dict, by_key: bool) -> dict:
 
 
 def encode_outputs(cases: list[dict], outputs: list, rtol: float | None = RTOL) -> list:
-    """One function's outputs as stored, case by case."""
     seen, stored = {}, []
     for index, (case, output) in enumerate(zip(cases, outputs, strict=True)):
         seen = _in_scope(seen, case, by_key=True)
@@ -157,7 +156,6 @@ def _load(week: str) -> dict:
 
 
 def expected(week: str, function: str, cases: list[dict]) -> list:
-    """The stored outputs of `function`, one per case, in case order."""
     seen, outputs = {}, []
     for index, (case, data) in enumerate(zip(cases, _load(week)[function], strict=True)):
         seen = _in_scope(seen, case, by_key=False)

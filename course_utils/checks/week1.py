@@ -95,9 +95,8 @@ def check_normalize_rows(check, case, out, want):
                 "x_normalized = x / np.linalg.norm(x, axis=1, keepdims=True).")
 
 
-@WEEK.exercise("softmax(x)", [
-    {"x": np.array([[9.0, 2.0, 5.0, 0.0, 0.0], [7.0, 5.0, 0.0, 0.0, 0.0]])},
-    {"x": grid(3, 4, 6)}, {"x": grid(3, 3, 7)}])
+@WEEK.exercise("softmax(x)", [{"x": np.array([[9., 2., 5., 0., 0.], [7., 5., 0., 0., 0.]])},
+                              {"x": grid(3, 4, 6)}, {"x": grid(3, 3, 7)}])
 def check_softmax(check, case, out, want):
     x = case["x"]
     check.shape(f"softmax of a {x.shape} matrix", out, x.shape)
@@ -237,11 +236,10 @@ SQUARE_W = (f"w reached predict as a {(N_MODEL, N_MODEL)} matrix ({N_MODEL * N_M
 
 
 @WEEK.exercise("model(X_train, Y_train, X_test, Y_test, num_iterations=2000, "
-               "learning_rate=0.5, print_cost=False)",
-               [{"X_train": X_TRAIN, "Y_train": Y_TRAIN, "X_test": X_TEST, "Y_test": Y_TEST,
-                 "num_iterations": 250, "learning_rate": 0.05}],
-               hints={f"array of size {N_MODEL * N_MODEL} into shape ({N_MODEL},1)":
-                      Upstream(SQUARE_W)})
+               "learning_rate=0.5, print_cost=False)", [
+    {"X_train": X_TRAIN, "Y_train": Y_TRAIN, "X_test": X_TEST, "Y_test": Y_TEST,
+     "num_iterations": 250, "learning_rate": 0.05}],
+    hints={f"array of size {N_MODEL * N_MODEL} into shape ({N_MODEL},1)": Upstream(SQUARE_W)})
 def check_model(check, case, d, want):
     check.keys("the returned dict", d, ["costs", "Y_prediction_test", "Y_prediction_train", "w",
                                         "b", "learning_rate", "num_iterations"])

@@ -66,12 +66,11 @@ def check_initialize_parameters(check, case, params, want):
                          "uniform) scaled by init_scale, and draw W1 before W2.")
 
 
-@WEEK.exercise("forward_propagation(X, parameters, *, activation='tanh')",
-               [{"X": X_SMALL, "parameters": P_SMALL, "activation": a} for a in ACTIVATION_NAMES],
-               hints={"not aligned": "Z1 = np.dot(W1, X) + b1, W1 (n_h, n_x) times X (n_x, m), "
-                                     "and Z2 = np.dot(W2, A1) + b2, W2 (n_y, n_h) times A1 "
-                                     "(n_h, m): the weights come first, with no transpose "
-                                     "(W1 @ X is the same product)."})
+@WEEK.exercise("forward_propagation(X, parameters, *, activation='tanh')", [
+    {"X": X_SMALL, "parameters": P_SMALL, "activation": a} for a in ACTIVATION_NAMES],
+    hints={"not aligned": "Z1 = np.dot(W1, X) + b1, W1 (n_h, n_x) times X (n_x, m), and Z2 = "
+                          "np.dot(W2, A1) + b2, W2 (n_y, n_h) times A1 (n_h, m): the weights "
+                          "come first, with no transpose (W1 @ X is the same product)."})
 def check_forward_propagation(check, case, out, want):
     name = case.given("activation")
     A2, cache = diagnoses.returns(check, out, "A2, cache")
@@ -167,8 +166,7 @@ def check_nn_model(check, case, params, want):
 
 @WEEK.exercise("predict(parameters, X, *, activation='tanh')", [
     {"parameters": P_SMALL, "X": X_SMALL},
-    {"parameters": P_PREDICT, "X": X_PREDICT, "activation": "relu"},
-    {"parameters": P_PREDICT, "X": X_PREDICT, "activation": "sigmoid"}])
+    *({"parameters": P_PREDICT, "X": X_PREDICT, "activation": a} for a in ("relu", "sigmoid"))])
 def check_predict(check, case, pred, want):
     check.is_array("predictions", pred)
     check.shape("predictions", pred, (1, case["X"].shape[1]))

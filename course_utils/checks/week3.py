@@ -90,10 +90,9 @@ def check_initialize_parameters(check, case, params, want):
     order_hint = ("call np.random.seed(1) first, then draw W1 = np.random.randn(n_h, n_x) * 0.01 "
                   "and W2 = np.random.randn(n_y, n_h) * 0.01, in this order (randn: normal "
                   "numbers, not uniform).")
-    dims = [case["n_x"], case["n_h"], case["n_y"]]
-    diagnoses.initial_parameters(check, "parameters", params, dims,
-                                 " (n_x={}, n_h={}, n_y={})".format(*dims),
-                                 names=["n_x", "n_h", "n_y"])
+    names = ["n_x", "n_h", "n_y"]
+    dims, context = [case[n] for n in names], f" ({', '.join(f'{n}={case[n]}' for n in names)})"
+    diagnoses.initial_parameters(check, "parameters", params, dims, context, names=names)
     diagnoses.seeds_itself(check, case, params, 1)
     diagnoses.draws(check, params, want, [0.01, 0.01], 1, order_hint, seed_hint=(
         "call np.random.seed(1) first. In week 2, nn_model set the seed (3) for its "
@@ -261,22 +260,18 @@ def check_linear_activation_backward(check, case, out, want):
                 hint="dA_prev = W^T dZ, from linear_backward.")
 
 
-PAIRING_HINT = ("each layer's dA and cache must belong to the same layer: caches[l - 1] belongs "
-                "to layer l, so hidden layer l = L-1 .. 1 uses linear_activation_backward("
-                "grads['dA' + str(l)], caches[l - 1], activation).")
-
-
 @WEEK.exercise("L_model_backward(AL, Y, caches, *, activation='relu')", [
-    _backward_case([3, 1], 400), _backward_case([3, 4, 1], 410),
-    _backward_case([4, 3, 2, 1], 420),
+    _backward_case([3, 1], 400), _backward_case([3, 4, 1], 410), _backward_case([4, 3, 2, 1], 420),
     *(_backward_case([4, 3, 2, 1], 420, a) for a in ACTIVATION_NAMES[1:]),
     _backward_case([3, 4, 3, 2, 1], 440)],
-    hints=dict.fromkeys(("broadcast", "not aligned"), PAIRING_HINT))
+    hints=dict.fromkeys(("broadcast", "not aligned"), "each layer's dA and cache must belong to "
+                        "the same layer: caches[l - 1] belongs to layer l, so hidden layer l = "
+                        "L-1 .. 1 uses linear_activation_backward(grads['dA' + str(l)], "
+                        "caches[l - 1], activation)."))
 def check_L_model_backward(check, case, grads, want):
     name, m, L = case.given("activation"), case["AL"].shape[1], len(case["caches"])
     label = f"({plural(L, 'layer')}, activation={name!r})"
-    keys = ([f"dA{l}" for l in range(L)] + [f"dW{l}" for l in range(1, L + 1)]
-            + [f"db{l}" for l in range(1, L + 1)])
+    keys = [f"dA{l}" for l in range(L)] + [f"{p}{l}" for p in ("dW", "db") for l in range(1, L + 1)]
     check.keys(f"grads {label}", grads, keys,
                "layer l stores grads['dA' + str(l - 1)], grads['dW' + str(l)] and "
                f"grads['db' + str(l)], so for L = {L} the keys are {', '.join(keys)}.")
@@ -347,10 +342,9 @@ def _check_model(check: Check, case, out, want, start: dict | None, first_hint: 
 
 @WEEK.exercise("two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, "
                "print_cost=False)", [
-                   {**MODEL, "layers_dims": (3, 4, 1), "learning_rate": 0.5, "num_iterations": 1},
-                   {**MODEL, "layers_dims": (3, 4, 1), "learning_rate": 0.5,
-                    "num_iterations": 301},
-                   {**MODEL, "layers_dims": (3, 5, 1), "num_iterations": 201}], seed=OUTER_SEED)
+    {**MODEL, "layers_dims": (3, 4, 1), "learning_rate": 0.5, "num_iterations": 1},
+    {**MODEL, "layers_dims": (3, 4, 1), "learning_rate": 0.5, "num_iterations": 301},
+    {**MODEL, "layers_dims": (3, 5, 1), "num_iterations": 201}], seed=OUTER_SEED)
 def check_two_layer_model(check, case, out, want):
     n_x, n_h, n_y = case["layers_dims"]
     start = WEEK.exercises["initialize_parameters"].stored(n_x=n_x, n_h=n_h, n_y=n_y)
@@ -366,14 +360,12 @@ def check_two_layer_model(check, case, out, want):
 
 @WEEK.exercise("L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, "
                "print_cost=False, *, activation='relu', init_scale=0.01)", [
-                   {**MODEL, "layers_dims": [3, 4, 1], "learning_rate": 0.5, "num_iterations": 1},
-                   {**XAVIER, "num_iterations": 1, "activation": "tanh"},
-                   {**MODEL, "layers_dims": [3, 4, 1], "num_iterations": 101},
-                   {**XAVIER, "num_iterations": 201},
-                   {**XAVIER, "num_iterations": 201, "activation": "tanh"},
-                   {**MODEL, "layers_dims": [3, 4, 3, 1], "learning_rate": 0.5,
-                    "num_iterations": 101, "activation": "sigmoid", "init_scale": 1.0}],
-               seed=OUTER_SEED)
+    {**MODEL, "layers_dims": [3, 4, 1], "learning_rate": 0.5, "num_iterations": 1},
+    {**XAVIER, "num_iterations": 1, "activation": "tanh"},
+    {**MODEL, "layers_dims": [3, 4, 1], "num_iterations": 101}, {**XAVIER, "num_iterations": 201},
+    {**XAVIER, "num_iterations": 201, "activation": "tanh"},
+    {**MODEL, "layers_dims": [3, 4, 3, 1], "learning_rate": 0.5, "num_iterations": 101,
+     "activation": "sigmoid", "init_scale": 1.0}], seed=OUTER_SEED)
 def check_L_layer_model(check, case, out, want):
     name, init_scale = case.given("activation"), case.given("init_scale")
     start = WEEK.exercises["initialize_parameters_deep"].stored(

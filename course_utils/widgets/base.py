@@ -3,10 +3,8 @@
 In a kernel a control change only bumps a generation counter and starts an asyncio task that
 trains in chunks (CHUNK_SECONDS or a tenth of the iterations) with short pauses between them: the
 next change gets in there, and the stale run stops at its next chunk boundary without drawing.
-A run sends a frame after its first chunk, then whenever the last is old enough, unless its end
-is nearer. Outside a running loop, and for `show()`'s first run (so the saved notebook holds the
-figure), training is synchronous. Nothing raises: the learner's failures are said in words
-(`learner_code`), the explorer's own in the status line.
+Outside a running loop, and for `show()`'s first run (so the saved notebook holds the figure),
+training is synchronous. Nothing raises: failures are said in words in the status line.
 
 A subclass declares NAME (for messages), FUNCTIONS (the learner's), DEFAULTS (num_iterations
 among them), `make_controls(values)` -> {setting: control} laid out in COLUMNS, KEYWORDS (those
@@ -165,7 +163,6 @@ class Explorer:
         return self
 
     def settings(self) -> dict:
-        """The control values, then the fixed settings."""
         return {name: control.value for name, control in self.controls.items()} | self.fixed
 
     def set(self, **values) -> Run:
@@ -281,7 +278,6 @@ class Explorer:
             setattr(self, flag, False)
 
     async def _drive(self, steps) -> None:
-        """Runs the training generator, letting the event loop in between chunks."""
         try:
             await asyncio.sleep(0)  # control changes already queued get in before any work
             for final in steps:
@@ -375,7 +371,6 @@ class Explorer:
         return png
 
     def _send(self, run: Run, png: bytes | None) -> None:
-        """Sends a rendered frame into the figure's one image output."""
         if png is None:
             return
         began = time.perf_counter()
@@ -419,8 +414,7 @@ class PlanarExplorer(Explorer):
         return run.work["data"]
 
     def step(self, run, i):
-        X, Y, _, _ = run.work["data"]
-        params = run.work["parameters"]
+        (X, Y, _, _), params = run.work["data"], run.work["parameters"]
         A, cache = self.call(run, self.FORWARD, X, params)
         if i % run.every == 0:
             self.record_costs(run, i, params, A)

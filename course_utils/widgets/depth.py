@@ -44,7 +44,6 @@ class DepthRun(Run):
 
     @property
     def gradient_ratio(self) -> float | None:
-        """Spread of dW[1] over the spread of dW[L] at initialization."""
         dW = self.spreads.get("init", {}).get("dW")
         return dW[0] / dW[-1] if dW and dW[-1] else None
 
@@ -123,8 +122,7 @@ class DepthExplorer(PlanarExplorer):
 
     def end(self, run):
         """Final cost, spreads and accuracies (after a halt too: the diagnosis still holds)."""
-        X, Y, X_test, Y_test = run.work["data"]
-        params = run.work["parameters"]
+        (X, Y, X_test, Y_test), params = run.work["data"], run.work["parameters"]
         AL, caches = self.call(run, "L_model_forward", X, params)
         if run.halt is None:
             self.record_costs(run, run.settings["num_iterations"], params, AL)

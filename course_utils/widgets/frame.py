@@ -45,7 +45,6 @@ class Frame:
         artist.remove()
 
     def title(self, ax, fontsize: float = 9):
-        """An animated empty title of `ax`, at a fixed place."""
         return self.animate(ax.set_title("", **TITLE | {"fontsize": fontsize}))
 
     def note(self, ax, color: str, fontsize: float):
@@ -155,8 +154,7 @@ class MapPanel:
             self.frame.remove(points)
         self.points = [self.frame.animate(self.ax.scatter(
             X[0], X[1], c=np.where(Y[0] > 0.5, self.colors[1], self.colors[0]), s=size,
-            edgecolors=edge, linewidths=width)) for (X, Y), (edge, size, width)
-            in zip(parts, styles)]
+            edgecolors=edge, linewidths=line)) for (X, Y), (edge, size, line) in zip(parts, styles)]
         self.ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]))
 
     def show(self, probabilities, title: str) -> None:

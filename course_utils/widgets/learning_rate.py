@@ -76,7 +76,6 @@ class LearningRateExplorer(Explorer):
                 "num_iterations": slider("iterations", v["num_iterations"], 100, 3000, 100)}
 
     def build(self, frame):
-        """The cost panel, the weights picture and the first test pictures, labelled."""
         self.costs = CostPanel(frame, frame.axes[0], wrap=60, from_zero=False)
         X_test, Y_test = self.data[2], self.data[3]
         shape = picture_shape(X_test.shape[0])
@@ -160,7 +159,6 @@ class LearningRateExplorer(Explorer):
             run.warning = learning_rate_warning(run.costs, run.iterations, lr)
 
     def draw(self, run):
-        """The cost curve, the weights as a picture and the test pictures' predictions."""
         lr, n = run.settings["learning_rate"], run.settings["num_iterations"]
         title = f"learning rate {lr:.4g}, {n} iterations"
         if run.state == "running":

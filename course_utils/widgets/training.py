@@ -36,7 +36,6 @@ def learning_rate_warning(costs, iterations, learning_rate: float) -> str:
 
 
 def accuracy(predictions, Y) -> float:
-    """Percent of predictions (0/1 or booleans) equal to the labels Y."""
     return float(100 - np.mean(np.abs(np.asarray(predictions, float) - Y)) * 100)
 
 
