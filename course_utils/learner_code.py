@@ -77,10 +77,9 @@ def failing_callee(fn: Callable, error: BaseException) -> str | None:
     return None if name in ("<module>", "<lambda>", getattr(fn, "__name__", None)) else name
 
 
-# -- contracts: what a learner's function must return ------------------------------------------
-# None (anything), `float` (one number), a shape tuple (`Columns`: one column per example), a
-# dict {key: contract}, `Parts("A2, cache", contract, contract)` (a tuple of these), or a
-# function of the value that returns words (after the function's name) or None.
+# -- contracts, what a learner's function must return: None (anything), `float` (one number), a
+# shape tuple (`Columns`: one column per example), a dict {key: contract}, `Parts("A2, cache", c,
+# c)` (a tuple of these), or a function of the value: the words after the name, or None.
 class Columns(tuple):
     """The shape (1, m) of a row holding one column per example."""
 

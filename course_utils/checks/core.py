@@ -14,8 +14,6 @@ from ..learner_code import failing_callee, quiet
 
 MATRIX_PRODUCT_HINT = ("a matrix product (np.dot or @) got shapes that do not fit: (n, k) times "
                        "(k, m) needs the same k. Print the shapes and check the .T.")
-NOT_IMPLEMENTED_HINT = ("replace the line `raise NotImplementedError()` with your code, run that "
-                        "cell, then run this check again.")
 
 
 class Upstream(str):
@@ -68,7 +66,8 @@ class Check:
                 self.fail(f"calls {inner}, which is not implemented yet.",
                           f"finish {inner} first (its exercise is above), run its cell and its "
                           "check, then run this check again.")
-            self.fail("is not implemented yet.", NOT_IMPLEMENTED_HINT)
+            self.fail("is not implemented yet.", "replace the line `raise NotImplementedError()` "
+                      "with your code, run that cell, then run this check again.")
         except CheckFailed:
             raise
         except Exception as error:  # the learner's code may raise anything
@@ -88,7 +87,6 @@ class Check:
         self.ok()
         return result
 
-    # -- comparing -----------------------------------------------------------------------
     def is_array(self, what: str, value, hint: str | None = None) -> np.ndarray:
         self.true(isinstance(value, np.ndarray),
                   f"{what} must be a numpy array, but it is {describe(value)}.", hint)
@@ -139,7 +137,6 @@ def _join(*hints: str | None) -> str | None:
     return " ".join(h for h in hints if h) or None
 
 
-# -- wording ------------------------------------------------------------------------------
 def describe(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"a numpy array of shape {value.shape} and dtype {value.dtype}"

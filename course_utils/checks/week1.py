@@ -243,8 +243,7 @@ SQUARE_W = (f"w reached predict as a {(N_MODEL, N_MODEL)} matrix ({N_MODEL * N_M
 def check_model(check, case, d, want):
     check.keys("the returned dict", d, ["costs", "Y_prediction_test", "Y_prediction_train", "w",
                                         "b", "learning_rate", "num_iterations"])
-    check.true(d["learning_rate"] == case["learning_rate"]
-               and d["num_iterations"] == case["num_iterations"],
+    check.true(all(d[k] == case[k] for k in ("learning_rate", "num_iterations")),
                "the dict must record the learning_rate and num_iterations it was given.")
     n = case["X_train"].shape[0]
     check.shape("w", d["w"], (n, 1), None if np.shape(d["w"]) == (n, n) else

@@ -18,7 +18,6 @@ DERIVATIVES = {"sigmoid": "s * (1 - s) with s = sigmoid(Z)", "relu": "1 where Z 
                "tanh": "1 - tanh(Z)**2", "leaky_relu": "1 where Z > 0, else 0.01"}
 
 
-# -- fixed inputs -------------------------------------------------------------------------
 def _backward_case(dims: list[int], seed: int, activation: str = "relu") -> dict:
     """(AL, Y, caches) as a forward pass leaves them: random Z of every layer, A_prev of a hidden
     layer = activation(Z) of the layer below (the given helpers), AL = sigmoid(Z[L]). A backward
@@ -52,7 +51,6 @@ MODEL = {"X": X_MODEL, "Y": Y_MODEL}
 XAVIER = {**MODEL, "layers_dims": [3, 4, 3, 1], "learning_rate": 0.3, "init_scale": "xavier"}
 
 
-# -- caches -------------------------------------------------------------------------------
 def _check_linear_cache(check: Check, what: str, cache, want: tuple, hint: str,
                         a_prev_hint: str | None = None, context: str = "") -> None:
     """A cache (A_prev, W, b) against the stored one; `context` (such as ", layer 2 of 3
@@ -83,7 +81,6 @@ def _check_layer_cache(check: Check, what: str, cache, want: tuple, hint: str,
                 f"(what the helper returns as its cache), not A. {hint}")
 
 
-# -- initialization -------------------------------------------------------------------------
 @WEEK.exercise("initialize_parameters(n_x, n_h, n_y)",
                [{"n_x": 3, "n_h": 4, "n_y": 1}, {"n_x": 4, "n_h": 3, "n_y": 2}], seed=OUTER_SEED)
 def check_initialize_parameters(check, case, params, want):
@@ -132,7 +129,6 @@ def check_initialize_parameters_deep(check, case, params, want):
                          "layer_dims[l-1]) * scale. " + scale_hint, context)
 
 
-# -- forward --------------------------------------------------------------------------------
 @WEEK.exercise("linear_forward(A, W, b)", [
     {"A": grid(3, 2, 301), "W": grid(1, 3, 302), "b": grid(1, 1, 303)},
     {"A": grid(3, 4, 304), "W": grid(3, 3, 305), "b": grid(3, 1, 306)}],
@@ -207,7 +203,6 @@ def check_L_model_forward(check, case, out, want):
                 "linear_activation_forward(A, W[L], b[L], 'sigmoid').")
 
 
-# -- cost -----------------------------------------------------------------------------------
 @WEEK.exercise("compute_cost(AL, Y)", [
     {"AL": np.array([[0.8, 0.9, 0.4]]), "Y": np.array([[1.0, 1.0, 0.0]])},
     {"AL": np.abs(grid(1, 9, 341)) % 0.98 + 0.01, "Y": labels(9, 342)}],
@@ -218,7 +213,6 @@ def check_compute_cost(check, case, cost, want):
     diagnoses.cross_entropy(check, "cost", cost, want, case["AL"], case["Y"])
 
 
-# -- backward -------------------------------------------------------------------------------
 @WEEK.exercise("linear_backward(dZ, cache)", [
     {"dZ": grid(3, 4, 351), "cache": (grid(3, 4, 352), grid(3, 3, 353), grid(3, 1, 354))},
     {"dZ": grid(3, 4, 355), "cache": (grid(5, 4, 356), grid(3, 5, 357), grid(3, 1, 358))}],
@@ -296,7 +290,6 @@ def check_L_model_backward(check, case, grads, want):
                          f"under 'dA' + str({l} - 1).")
 
 
-# -- gradient descent -----------------------------------------------------------------------
 @WEEK.exercise("update_parameters(params, grads, learning_rate)", [
     {"params": parameters([3, 4, 1], 373), "grads": _gradients([3, 4, 1], 5, 372),
      "learning_rate": 0.1},
@@ -313,7 +306,6 @@ def check_update_parameters(check, case, params, want):
                          f"* db[l] for every layer l = 1 .. {L}, with learning_rate={lr}.")
 
 
-# -- models ---------------------------------------------------------------------------------
 def _check_model(check: Check, case, out, want, start: dict | None, first_hint: str,
                  train_hint: str) -> None:
     params, costs = diagnoses.returns(check, out, "parameters, costs")

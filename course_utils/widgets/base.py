@@ -43,9 +43,8 @@ MIN_REDRAW_SECONDS = 0.1  # frames during a run come at most this often, and at 
 REDRAW_FACTOR = 2  # REDRAW_FACTOR times the last frame's cost: drawing stays <= 1/3 of the time
 FRAME_WORTH = 1  # no frame during a run whose end is nearer than this many frames' cost
 # A pause sleeps, then turns the loop: ipykernel 7's shell thread, which brings a control change,
-# gets the GIL only when the main thread blocks: with turns alone a change waited 16 ms, with a
-# 1 ms sleep 5 ms (medians, a running optimizer race). A final frame waits SETTLE_SECONDS.
-PAUSE_SECONDS, LOOP_TURNS, SETTLE_SECONDS = 0.001, 3, 0.005
+# gets the GIL only when the main thread blocks (turns alone: a change waited 16 ms; 1 ms sleep: 5)
+PAUSE_SECONDS, LOOP_TURNS, SETTLE_SECONDS = 0.001, 3, 0.005  # SETTLE: before a final frame
 
 
 @dataclass
@@ -429,10 +428,8 @@ class PlanarExplorer(Explorer):
         """Records the (train and, if TEST_COST, test) cost of `params` at iteration i."""
         X, Y, X_test, Y_test = run.work["data"]
         A = self.call(run, self.FORWARD, X, params)[0] if A is None else A
-        test_cost = None
-        if self.TEST_COST:
-            A_test = self.call(run, self.FORWARD, X_test, params)[0]
-            test_cost = self.call(run, "compute_cost", A_test, Y_test)
+        test_cost = self.call(run, "compute_cost", self.call(run, self.FORWARD, X_test, params)[0],
+                              Y_test) if self.TEST_COST else None
         self.record(run, i, self.call(run, "compute_cost", A, Y), test_cost, params)
 
     def boundary(self, run: Run, styles):

@@ -156,9 +156,8 @@ class DepthExplorer(PlanarExplorer):
         if run.diagnosis or not blew_up:
             run.message += (f"<br><span style='color:{'#a60' if run.diagnosis else '#262'}'>"
                             f"{run.work['sentence']}</span>")
-        later = ""
-        if not blew_up and max(run.costs) > 2 * run.costs[0]:  # it overshot, then came down
-            later = learning_rate_warning(run.costs, run.iterations, lr)
+        overshot = not blew_up and max(run.costs) > 2 * run.costs[0]  # and came down
+        later = learning_rate_warning(run.costs, run.iterations, lr) if overshot else ""
         layer = dead_layer(run.spreads["end"]["A"][:-1]) if run.diagnosis != "dead" else None
         if layer is not None:
             later += (f" After training, layer {layer} gives the same output for every example "

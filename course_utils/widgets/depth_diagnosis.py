@@ -95,21 +95,16 @@ def diagnose(spreads: dict, settings: dict) -> tuple[str | None, str]:
     signal = (f"the spread of the activations {{}} about &times;{per_layer:.2g} per layer "
               f"(layer 1: {hidden[0]:.2g}, layer {L - 1}: {hidden[-1]:.2g})")
     if not finite or ratio > EXPLODING or per_layer > 1 / SHRINK or growth > 1 / TOTAL:
-        if growth > 10:
-            what = signal.format("grows")
-        elif finite:
-            what = gradients
-        else:
-            what = "the weights are so large that the output saturates"
+        what = (signal.format("grows") if growth > 10 else gradients if finite
+                else "the weights are so large that the output saturates")
         if not finite:
             what += (", so the output sigmoid gives exactly 0 or 1 and the cost and the "
                      "gradients become infinite or nan")
         return "exploding", f"Exploding gradients with {scale}: {what}. {_fix(settings, False)}"
     if ratio < VANISHING:
-        why = ""
-        if settings["activation"] == "sigmoid":
-            why = (" The slope of sigmoid is at most 1/4, so every sigmoid layer shrinks the "
-                   "gradient on its way back: tanh or relu keep it alive.")
+        why = (" The slope of sigmoid is at most 1/4, so every sigmoid layer shrinks the gradient "
+               "on its way back: tanh or relu keep it alive."
+               if settings["activation"] == "sigmoid" else "")
         return "vanishing", (f"Vanishing gradients with {scale}: {gradients}, so the first "
                              f"layers barely learn. {_fix(settings, True)}{why}")
     if per_layer < SHRINK or growth < TOTAL:

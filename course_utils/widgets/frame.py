@@ -1,7 +1,6 @@
-"""An explorer's figure: fixed axes boxes, each frame rendered straight to PNG bytes with one
-draw, shown as one image output updated in place (display_id), so that exported HTML and
-feedback show the last frame without a kernel. Panels keep their artists from frame to frame
-(clearing axes and laying out their ticks again is most of a matplotlib frame)."""
+"""An explorer's figure: fixed axes boxes, each frame rendered to PNG bytes with one draw and
+shown in one image output updated in place, so exported HTML shows the last frame without a
+kernel. Panels keep their artists (laying out axes and ticks again is most of a frame's cost)."""
 
 from __future__ import annotations
 

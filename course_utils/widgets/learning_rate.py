@@ -1,7 +1,5 @@
-"""Week 1's learning-rate explorer on the learner's logistic regression: learning rate and
-iterations sliders, the cost curve with train and test accuracy, the weights w as a picture (red
-where a light pixel pushes towards class 1, blue towards 0, centred on 0) and the first test
-pictures with their predictions (a tick when right, a cross when wrong), updating as it trains.
+"""Week 1's learning-rate explorer on the learner's logistic regression: the cost curve and the
+accuracies, the weights w as a picture and the first test pictures' predictions, as it trains.
 
     learning_rate_explorer(initialize_with_zeros, optimize, predict,
                            X_train, Y_train, X_test, Y_test)   # trains in chunks, cancellable
@@ -85,8 +83,7 @@ class LearningRateExplorer(Explorer):
         self.weights_title = frame.title(ax, 8)
         ax.set(xticks=[], yticks=[])
         ax.set_xlabel("red: a light pixel says 1, blue: 0", fontsize=7)
-        self.shown = list(range(min(PICTURES, X_test.shape[1])))
-        self.picture_titles = []
+        self.shown, self.picture_titles = list(range(min(PICTURES, X_test.shape[1]))), []
         for ax, k in zip(frame.axes[2:], self.shown):
             column = np.clip(np.asarray(X_test[:, k], dtype=float), 0, 1)
             ax.imshow(column.reshape(shape), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
@@ -145,14 +142,12 @@ class LearningRateExplorer(Explorer):
         self._accuracy(run)
         run.parameters = run.work.get("parameters")
         lr = run.settings["learning_rate"]
-        # diverged: the cost became inf or nan (that halts the run) or ended EXPLODED times its
-        # start; a run that ends higher than it started, but less, gets the shared warning
+        # diverged: not finite (that halts) or ended EXPLODED times its start; less: a warning
         exploded = len(run.costs) > 1 and run.costs[-1] > EXPLODED * run.costs[0]
         grew = run.halt or (divergence(run.costs, STEP) if exploded else None)
         if grew:
-            run.state = "diverged"
-            run.message = red(f"Learning rate {lr:.4g} diverged: {grew}. Try a smaller "
-                              "learning rate.")
+            run.state, run.message = "diverged", red(f"Learning rate {lr:.4g} diverged: {grew}. "
+                                                     "Try a smaller learning rate.")
         else:
             run.message = (f"Final cost {run.costs[-1]:.4f} &middot; train accuracy "
                            f"{run.train_accuracy:.1f}% &middot; test {run.test_accuracy:.1f}%")
@@ -186,6 +181,5 @@ class LearningRateExplorer(Explorer):
 
 
 def learning_rate_explorer(*functions_and_data, **defaults) -> LearningRateExplorer:
-    """Shows the week 1 explorer and returns it: (initialize_with_zeros, optimize, predict) or
-    (model), then X_train, Y_train, X_test, Y_test; `defaults`: learning_rate, num_iterations."""
+    """Shows the explorer on the learner's functions and data (as above) and returns it."""
     return LearningRateExplorer(*functions_and_data, **defaults).show()
