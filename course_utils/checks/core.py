@@ -142,9 +142,7 @@ def describe(value: Any) -> str:
         return f"a numpy array of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, np.generic):
         return f"a numpy {type(value).__name__}"
-    if value is None:
-        return "None (did you forget `return`?)"
-    return article(type(value).__name__)
+    return "None (did you forget `return`?)" if value is None else article(type(value).__name__)
 
 
 def article(word: str) -> str:

@@ -1,6 +1,5 @@
-"""Diagnoses every week uses: the return form, a parameters dict (its keys, its initialization,
-its seeding and its random draws), one gradient-descent step, a bias gradient, the
-cross-entropy cost and a list of costs, each checked the same way and worded the same way."""
+"""Diagnoses every week uses, each checked and worded the same way: the return form, a parameters
+dict (keys, initialization, seeding, draws), one gradient step, a bias gradient and the costs."""
 
 from __future__ import annotations
 

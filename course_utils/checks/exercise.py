@@ -66,9 +66,8 @@ class Exercise:
         self.__doc__ = f"check_{self.name}(fn): checks your {self.name} on {len(cases)} cases."
 
     def arguments(self, case: dict) -> tuple[tuple, dict]:
-        """The classic parameters by position, up to the last one the case gives (one it skips
-        takes the contract's default), and the extensions by keyword unless at their default
-        (as the classic call leaves them out)."""
+        """The classic parameters by position up to the last one the case gives (a skipped one at
+        its default), the extensions by keyword unless at their default (the classic call)."""
         given = [i for i, name in enumerate(self.classic) if name in case]
         positional = self.classic[:given[-1] + 1] if given else []
         return (tuple(case[n] if n in case else self.defaults[n] for n in positional),

@@ -24,9 +24,13 @@ SMALL = {"w": np.array([[1.0], [2.0]]), "b": 1.5,
 X_LEARN, Y_LEARN = _training_set(4, 12, 16)
 (X_TRAIN, Y_TRAIN), (X_TEST, Y_TEST) = _training_set(4, 30, 20), _training_set(4, 10, 21)
 MATH_EXP = "math.exp works on one number only: use np.exp for arrays."
+N_MODEL = X_TRAIN.shape[0]
+SQUARE_W = (f"w reached predict as a {(N_MODEL, N_MODEL)} matrix ({N_MODEL * N_MODEL} entries): "
+            f"a rank-1 w, shape {(N_MODEL,)}, minus the column learning_rate * dw, "
+            f"{(N_MODEL, 1)}, broadcasts to {(N_MODEL, N_MODEL)}. initialize_with_zeros must "
+            "return w as a column, np.zeros((dim, 1)): run its check.")
 
 
-# -- warm-up ------------------------------------------------------------------------------
 @WEEK.exercise("basic_sigmoid(x)", [{"x": 1.0}, {"x": 0.0}, {"x": -2.5}, {"x": 3.7}])
 def check_basic_sigmoid(check, case, s, want):
     check.python_float(f"basic_sigmoid({case['x']})", s,
@@ -129,7 +133,6 @@ check_L1 = _loss("L1", 8, "L1 = sum over i of |y(i) - yhat(i)|: take np.abs befo
 check_L2 = _loss("L2", 10, "L2 = sum over i of (y(i) - yhat(i))^2: square, sum, no square root")
 
 
-# -- logistic regression ------------------------------------------------------------------
 @WEEK.exercise("initialize_with_zeros(dim)", [{"dim": 2}, {"dim": 7}])
 def check_initialize_with_zeros(check, case, out, _):
     w, b = diagnoses.returns(check, out, "w, b")
@@ -226,13 +229,6 @@ def check_predict(check, case, pred, want):
     if np.any(wrong) and np.all(wrong):
         check.fail("every prediction is flipped.", "predict 1 when A > 0.5, not below it.")
     check.close("predictions", pred, want)
-
-
-N_MODEL = X_TRAIN.shape[0]
-SQUARE_W = (f"w reached predict as a {(N_MODEL, N_MODEL)} matrix ({N_MODEL * N_MODEL} entries): "
-            f"a rank-1 w, shape {(N_MODEL,)}, minus the column learning_rate * dw, "
-            f"{(N_MODEL, 1)}, broadcasts to {(N_MODEL, N_MODEL)}. initialize_with_zeros must "
-            "return w as a column, np.zeros((dim, 1)): run its check.")
 
 
 @WEEK.exercise("model(X_train, Y_train, X_test, Y_test, num_iterations=2000, "

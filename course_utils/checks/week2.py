@@ -1,6 +1,5 @@
-"""Visible checks for week 2 (a network with one hidden layer). `initialize_parameters` must
-not seed itself (week 3's does): the weights must follow the random state set before the call.
-nn_model's case with num_iterations=0 stores the start of its one-iteration cases."""
+"""Visible checks for week 2 (a network with one hidden layer). `initialize_parameters` must not
+seed itself (week 3's does); nn_model's case num_iterations=0 stores its one-step cases' start."""
 
 from __future__ import annotations
 
@@ -22,8 +21,7 @@ NN_SEED = 3  # the given first line of nn_model
 
 
 def _cache(activation: str, n_h: int, m: int, seed: int) -> dict:
-    """A cache as forward propagation leaves it, built from random Z1, Z2 with the given
-    activation helpers (backward_propagation must not recompute the forward pass)."""
+    """A cache from random Z1, Z2 and the given helpers: a backward that redoes forward fails."""
     Z1, Z2 = grid(n_h, m, seed), grid(1, m, seed + 1)
     return {"Z1": Z1, "A1": ACTIVATIONS[activation][0](Z1), "Z2": Z2, "A2": logistic(Z2)}
 
@@ -130,8 +128,7 @@ def check_update_parameters(check, case, params, want):
     {**ONE_STEP, "num_iterations": 0}, {**ONE_STEP, "num_iterations": 1},
     {**ONE_STEP, "num_iterations": 1, "activation": "relu"},
     {"X": X_PLANE, "Y": Y_PLANE, "n_h": 4, "num_iterations": 300},
-    {**ONE_STEP, "num_iterations": 200, "activation": "relu"}],
-    seed=0)  # a seed inside nn_model must win over this one
+    {**ONE_STEP, "num_iterations": 200, "activation": "relu"}], seed=0)  # nn_model's seed wins
 def check_nn_model(check, case, params, want):
     n, n_h, n_x = case["num_iterations"], case["n_h"], case["X"].shape[0]
     name, scale, rate = (case.given(k) for k in ("activation", "init_scale", "learning_rate"))

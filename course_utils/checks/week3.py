@@ -1,6 +1,5 @@
-"""Visible checks for week 3 (a deep network built from layer blocks). The random draws are
-made after np.random.seed(OUTER_SEED), so a function that should seed itself but does not is
-caught; the models' one-iteration cases start from the initialization checks' stored values."""
+"""Visible checks for week 3 (a deep network built from layer blocks). Draws follow OUTER_SEED, so
+a missing seed is caught; the models' one-step cases start from the initializations' outputs."""
 
 from __future__ import annotations
 
@@ -19,9 +18,8 @@ DERIVATIVES = {"sigmoid": "s * (1 - s) with s = sigmoid(Z)", "relu": "1 where Z 
 
 
 def _backward_case(dims: list[int], seed: int, activation: str = "relu") -> dict:
-    """(AL, Y, caches) as a forward pass leaves them: random Z of every layer, A_prev of a hidden
-    layer = activation(Z) of the layer below (the given helpers), AL = sigmoid(Z[L]). A backward
-    pass reads the caches only, so Z need not be recomputed from W A_prev + b."""
+    """(AL, Y, caches) as a forward pass leaves them: random Z per layer, A_prev = the activation of
+    the layer below (given helpers), AL = sigmoid(Z[L]); a backward pass reads Z, never W A + b."""
     from ..layer_activations import FORWARD, sigmoid
 
     caches, A, m = [], grid(dims[0], 3, seed), 3
@@ -53,8 +51,7 @@ XAVIER = {**MODEL, "layers_dims": [3, 4, 3, 1], "learning_rate": 0.3, "init_scal
 
 def _check_linear_cache(check: Check, what: str, cache, want: tuple, hint: str,
                         a_prev_hint: str | None = None, context: str = "") -> None:
-    """A cache (A_prev, W, b) against the stored one; `context` (such as ", layer 2 of 3
-    layers") goes inside the parentheses of each name."""
+    """A cache (A_prev, W, b) against the stored one; `context` goes in each name's parentheses."""
     check.true(isinstance(cache, tuple | list) and len(cache) == 3,
                f"{what} must be the triple (A_prev, W, b), but it is {layout(cache)}.", hint)
     for index, (name, got, ref) in enumerate(zip(("A_prev", "W", "b"), cache, want)):

@@ -1,10 +1,9 @@
 """`Explorer`: controls, status line, keyword notes, one live figure and a cancelling run loop.
 
-In a kernel a control change only bumps a generation counter and starts an asyncio task that
-trains in chunks (CHUNK_SECONDS or a tenth of the iterations) with short pauses between them: the
-next change gets in there, and the stale run stops at its next chunk boundary without drawing.
-Outside a running loop, and for `show()`'s first run (so the saved notebook holds the figure),
-training is synchronous. Nothing raises: failures are said in words in the status line.
+In a kernel a control change bumps a generation counter and starts an asyncio task that trains
+in chunks (CHUNK_SECONDS or a tenth of the iterations) with short pauses, where the next change
+gets in and the stale run stops without drawing. Outside a running loop, and for `show()`'s first
+run (the saved notebook holds its figure), training is synchronous. Failures are said, not raised.
 
 A subclass declares NAME (for messages), FUNCTIONS (the learner's), DEFAULTS (num_iterations
 among them), `make_controls(values)` -> {setting: control} laid out in COLUMNS, KEYWORDS (those
@@ -93,9 +92,6 @@ class Keyword:
     note: str
     literal: bool = False
 
-    def supported(self, functions: dict) -> bool:
-        return all(accepts_keyword(functions[f], self.name, self.literal) for f in self.functions)
-
     def words(self) -> str:
         names = [f"<code>{name}</code>" for name in self.functions]
         names = " and ".join([", ".join(names[:-1]), names[-1]] if names[1:] else names)
@@ -114,8 +110,6 @@ def _refuse_unknown(owner: str, what: str, given, known) -> None:
 
 
 class Explorer:
-    """Controls, status line, keyword notes and one live figure around the learner's functions."""
-
     NAME = "explorer"  # the entry point's name, used in messages
     FUNCTIONS = COLUMNS = KEYWORDS = BOXES = ()
     DEFAULTS: dict = {}
@@ -129,7 +123,8 @@ class Explorer:
 
         self.functions = learner_functions(self.NAME, self.FUNCTIONS, functions, values)
         _refuse_unknown(self.NAME, "setting", values, self.DEFAULTS)
-        self.supports = {k.name: k.supported(self.functions) for k in self.KEYWORDS}
+        self.supports = {k.name: all(accepts_keyword(self.functions[f], k.name, k.literal)
+                                     for f in k.functions) for k in self.KEYWORDS}
         missing = [k for k in self.KEYWORDS if not self.supports[k.name]]
         values = self.DEFAULTS | values | {k.name: k.classic for k in missing}
         self.check_settings(values)
@@ -392,9 +387,8 @@ class Explorer:
 
 
 class PlanarExplorer(Explorer):
-    """A network learning a planar data set (`training.planar_data`) by gradient descent: a step
-    is FORWARD, the subclass' `backward(run, X, Y, parameters, A, cache)` -> grads, and
-    update_parameters; compute_cost(A, Y) is recorded about POINTS times a run."""
+    """A network learning a planar data set by gradient descent, its cost recorded POINTS times: a
+    step: FORWARD, the subclass' `backward(run, X, Y, parameters, A, cache)`, update_parameters."""
 
     FORWARD = "forward_propagation"
     TEST_COST = True  # record the test cost too

@@ -75,9 +75,8 @@ def dead_layer(hidden) -> int | None:
 
 
 def diagnose(spreads: dict, settings: dict) -> tuple[str | None, str]:
-    """Judges a network at initialization from its per-layer spreads (`layer_spreads`):
-    returns (kind, a sentence), kind "dead", "exploding", "vanishing" or None (healthy).
-    `settings` needs width, activation and init_scale (None: fixed by the learner's code)."""
+    """(kind, a sentence) for a network at init from its `layer_spreads`; kind "dead", "exploding",
+    "vanishing" or None; `settings`: width, activation, init_scale (None: fixed by the learner)."""
     A, dW = np.asarray(spreads["A"], float), np.asarray(spreads["dW"], float)
     L, hidden = len(dW), A[:-1]
     scale = settings.get("init_scale")

@@ -21,9 +21,8 @@ TITLE = {"fontsize": 9, "y": 1.0, "pad": 4}  # a given y: titles are not placed 
 
 
 class Frame:
-    """A figure not attached to pyplot (callbacks may draw it on any thread), without a layout
-    engine (it would lay out and draw every frame twice). What is not `animate`d is drawn once
-    into a kept background, again when an axis' limits change; a frame draws the rest over it."""
+    """A figure off pyplot (callbacks draw on any thread) without a layout engine (it draws twice):
+    all but the `animate`d is drawn once into a kept background, again when axis limits change."""
 
     def __init__(self, size: tuple[float, float], boxes):
         self.figure = Figure(figsize=size, dpi=DPI)
@@ -71,12 +70,11 @@ class Frame:
 
     def show(self, png: bytes) -> None:
         """Sends a rendered frame into the one image output (the first call displays it)."""
-        from IPython.display import Image as Picture
-        from IPython.display import display
+        from IPython import display
 
-        picture = Picture(data=png, format="png")
+        picture = display.Image(data=png, format="png")
         if self.handle is None:
-            self.handle = display(picture, display_id=True)
+            self.handle = display.display(picture, display_id=True)
         else:
             self.handle.update(picture)
         self.updates += 1
@@ -146,8 +144,7 @@ class MapPanel:
         lo, hi = X.min(axis=1), X.max(axis=1)
         lo, hi = lo - 0.08 * (hi - lo) - 0.1, hi + 0.08 * (hi - lo) + 0.1
         self.image.set_extent((lo[0], hi[0], lo[1], hi[1]))
-        g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], self.size),
-                             np.linspace(lo[1], hi[1], self.size))
+        g1, g2 = np.meshgrid(*(np.linspace(a, b, self.size) for a, b in zip(lo, hi)))
         self.mesh, self.grid = (g1, g2), np.vstack([g1.ravel(), g2.ravel()])
         for points in self.points:
             self.frame.remove(points)

@@ -24,17 +24,13 @@ RIGHT, WRONG = "#1a7f37", "#c0392b"
 
 def picture_shape(n_x: int) -> tuple[int, ...]:
     """The picture a column of n_x pixel values unrolls: (p, p), (p, p, 3), or a (1, n_x) strip."""
-    p = round(n_x ** 0.5)
-    if p * p == n_x:
-        return (p, p)
-    p = round((n_x / 3) ** 0.5)
-    return (p, p, 3) if 3 * p * p == n_x else (1, n_x)
+    p, q = round(n_x ** 0.5), round((n_x / 3) ** 0.5)
+    return (p, p) if p * p == n_x else (q, q, 3) if 3 * q * q == n_x else (1, n_x)
 
 
 def weight_picture(w) -> np.ndarray:
     """w (n_x, 1) as the 2-D picture the weights panel shows (an RGB one averaged over channels)."""
-    w = np.asarray(w, dtype=float).ravel()
-    picture = w.reshape(picture_shape(w.size))
+    picture = np.asarray(w, dtype=float).reshape(picture_shape(np.size(w)))
     return picture.mean(axis=2) if picture.ndim == 3 else picture
 
 
