@@ -410,8 +410,9 @@ class NotebookPage:
         """The last image in the output area of the cell that holds `control`."""
         return self.cell_of(control).locator(".jp-OutputArea-output img").last
 
-    def pixels(self, image, attempts: int = 10) -> np.ndarray:
-        """The rendered image as grey levels (retrying while an update replaces the element)."""
+    def pixels(self, image, attempts: int = 10, save_as: str | None = None) -> np.ndarray:
+        """The rendered image as grey levels (retrying while an update replaces the element);
+        with `save_as`, the same screenshot is kept as a numbered artifact too."""
         from PIL import Image
         from playwright.sync_api import Error
 
@@ -419,6 +420,10 @@ class NotebookPage:
             try:
                 image.scroll_into_view_if_needed(timeout=5000)
                 png = image.screenshot(timeout=5000)
+                if save_as and self.shots:
+                    self.shots.mkdir(parents=True, exist_ok=True)
+                    self.shots_taken += 1
+                    (self.shots / f"{self.shots_taken:02d}-{save_as}.png").write_bytes(png)
                 return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
             except Error:
                 if attempt == attempts - 1:

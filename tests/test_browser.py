@@ -1,11 +1,13 @@
 """The course as a learner sees it: JupyterLab in headless Chromium.
 
-For each week (picked up from solutions/, no edit needed when a week is added): open a
-completed copy of the student notebook and run all cells (three times for the first week: the
+For each week (picked up from solutions/, no edit needed when a week is added), in one pass: open
+a completed copy of the student notebook and run all cells (three times for the first week: the
 blank-first-plot bug of ../shared/design.md shows up on some runs only and does not depend on
-the week; once for the others), and check every plot is drawn and not blank. Moving every
-control is in test_browser_controls.py, so the two halves run on both test workers.
-Screenshots of every step go to artifacts/browser/ (git-ignored).
+the week; once for the others) and check every plot is drawn and not blank; then move every
+slider and dropdown of every explorer by keyboard and by mouse (each move must change the
+setting: the driver moves towards the side with room): the rendered figure must really change
+and never be blank. Each week is a test group of its own (tests/conftest.py), so the weeks share
+both test workers. Screenshots of every step go to artifacts/browser/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -40,10 +42,10 @@ def page(chromium):
     context.close()
 
 
-@pytest.mark.parametrize("week", WEEKS)
-def test_run_all_gives_no_errors_and_never_a_blank_plot(server, page, week):
-    notebook = NotebookPage(page, server, f"learner/{week}/{week}.ipynb",
-                            ARTIFACTS / week / "run-all")
+@pytest.mark.parametrize("week", [
+    pytest.param(week, marks=pytest.mark.xdist_group(f"browser-{week}")) for week in WEEKS])
+def test_run_all_then_every_control_redraws_its_plot_by_keyboard_and_by_mouse(server, page, week):
+    notebook = NotebookPage(page, server, f"learner/{week}/{week}.ipynb", ARTIFACTS / week)
     notebook.open()
     notebook.screenshot("opened")
     for attempt in range(1, RUN_ALL_TIMES.get(week, 1) + 1):
@@ -52,9 +54,24 @@ def test_run_all_gives_no_errors_and_never_a_blank_plot(server, page, week):
         controls = notebook.controls()
         assert controls, f"{week} shows no slider or dropdown after run-all {attempt}"
         for control in controls:
-            figure = notebook.figure_of(control)
-            assert not is_blank(notebook.pixels(figure)), f"run-all {attempt}: blank plot"
+            assert not is_blank(notebook.pixels(notebook.figure_of(control))), \
+                f"run-all {attempt}: blank plot"
         notebook.screenshot(f"run-all-{attempt}", notebook.figure_of(controls[0]))
+    for index, control in enumerate(notebook.controls()):
+        figure = notebook.figure_of(control)
+        recorder = notebook.recorder(control)
+        for how, move in (("keyboard", lambda c=control: notebook.move_by_keyboard(c)),
+                          ("mouse", lambda c=control: notebook.move_by_mouse(c))):
+            # the previous move's run is over, so the next new image is this move's
+            assert recorder.settle(), f"control {index}: its plot kept changing for 15 s"
+            before, before_src = notebook.pixels(figure), notebook.source(figure)
+            move()
+            notebook.wait_for_new_figure(figure, before, before_src)
+            # judge the move's last frame: an explorer may draw live frames while it trains
+            assert recorder.settle(), f"control {index}: its plot kept changing for 15 s"
+            after = notebook.pixels(figure, save_as=f"control-{index}-after-{how}")
+            assert not is_blank(after), f"control {index}: blank plot after a {how} move"
+        assert notebook.error_outputs() == []
 
 
 def test_assignment_list_shows_every_released_week(server, page):
