@@ -411,8 +411,8 @@ def max_pooling(values=None, f: int = 2, stride: int = 2, mode: str = "max") -> 
     lines = [(f"$n_{name} = \\lfloor ({size} - {f})\\,/\\,{stride} \\rfloor + 1 = {out}$", INK)
              for name, size, out in sizes]
     lines += [("colour: a window and its output", CACHE),
-              ("bold: each window's max" if mode == "max" else "each output: its window's mean",
-               CACHE),
+              ("bold: the max of each drawn window" if mode == "max"
+               else "each output: its window's mean", CACHE),
               ("no parameters to learn:", INK), ("f and s are hyperparameters", CACHE),
               ("channels are pooled one by one:", INK), ("$n_C$ stays the same", CACHE)]
     for k, (line, color) in enumerate(lines):
@@ -618,8 +618,8 @@ def yolo_grid(grid: int = 3, boxes=None, anchors: int = 2) -> Figure:
     # the target vector of the shown cell, one column per anchor
     names = ["$p_c$", "$b_x$", "$b_y$", "$b_h$", "$b_w$", "$c_1$", "$c_2$", "$c_3$"]
     vx, vtop, vh, vw = 4.55, 3.05, 0.27, 0.5
-    s.text(vx - 0.5, 3.45, f"target $y$ of cell {shown}, one block per anchor", size=10,
-           ha="left")
+    s.text(vx - 0.5, 3.45, f"target $y$ of cell (row {shown[0]}, column {shown[1]}), one block "
+           "per anchor", size=10, ha="left")
     in_cell = targets.get(shown, {})
     for a, shape in enumerate(shapes):
         vector, k = in_cell.get(a, (None, None))

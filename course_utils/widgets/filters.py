@@ -50,9 +50,11 @@ def output_size(n: int, f: int, pad: int, stride: int) -> int:
     return (n + 2 * pad - f) // stride + 1
 
 
-def size_words(n: int, f: int, pad: int, stride: int) -> str:
-    """The formula with the numbers: "⌊(150 + 2·1 − 3)/2⌋ + 1 = 75"."""
-    return f"⌊({n} + 2·{pad} − {f})/{stride}⌋ + 1 = {output_size(n, f, pad, stride)}"
+def size_words(n: int, f: int, pad: int | None, stride: int) -> str:
+    """The formula with the numbers: "⌊(150 + 2·1 − 3)/2⌋ + 1 = 75"; pad None (a pooling):
+    "⌊(148 − 2)/2⌋ + 1 = 74"."""
+    padded = f"{n} − {f}" if pad is None else f"{n} + 2·{pad} − {f}"
+    return f"⌊({padded})/{stride}⌋ + 1 = {output_size(n, f, pad or 0, stride)}"
 
 
 def learner_call(fn, contract, *args, shape_hint: str = "", **kwargs):
@@ -105,8 +107,8 @@ def conv(fn, A_prev, W, b, hparameters):
 def pool(fn, A_prev, hparameters, mode: str):
     """(A, cache) of the learner's pool_forward `fn`, held to its contract; words if not."""
     f, stride = hparameters["f"], hparameters["stride"]
-    hint = (f" Here n_H = {size_words(A_prev.shape[1], f, 0, stride)} and n_W = "
-            f"{size_words(A_prev.shape[2], f, 0, stride)} (no padding).")
+    hint = (f" Here n_H = {size_words(A_prev.shape[1], f, None, stride)} and n_W = "
+            f"{size_words(A_prev.shape[2], f, None, stride)} (no padding).")
     return learner_call(fn, Parts("A, cache", pool_shape(A_prev.shape, hparameters), None),
                         A_prev, hparameters, mode=mode, shape_hint=hint)
 
@@ -306,7 +308,7 @@ class FilterExplorer(Explorer):
         if A is not None:
             self.pool_title.set_text(f"{s['pooling']} pooling {f}×{f}, stride {f}: "
                                      f"{A.shape[0]} × {A.shape[1]}\n"
-                                     f"n_H = {size_words(Z.shape[0], f, 0, f)}")
+                                     f"n_H = {size_words(Z.shape[0], f, None, f)}")
         else:
             self.pool_title.set_text("pooled map")
         self.pool_note.set_text(self._pool_words(run))
