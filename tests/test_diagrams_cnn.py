@@ -524,8 +524,8 @@ def test_yolo_with_more_anchors_than_objects_marks_the_free_ones_dont_care():
     assert [found[(i, 0)] for i in range(8)] == ["0"] + ["?"] * 7
     assert cell_texts(fig, "anchor 1")[(0, 0)] == "1"
     assert len(by_gid(fig, "gridline")) == 8
-    assert_shows(fig, "y: 5x5 cells x 3 anchors x 8 = 5x5x24", "target y of cell (row 2, column 2), "
-                 "one block per anchor")
+    assert_shows(fig, "y: 5x5 cells x 3 anchors x 8 = 5x5x24",
+                 "target y of cell (row 2, column 2), one block per anchor")
 
 
 def test_yolo_shows_an_empty_cells_target_with_its_dont_care_entries():
