@@ -37,6 +37,7 @@ from .convolution import (
     slip,
     tensor,
 )
+from .pooling import pool_label, pooled
 
 LOOP_VERSIONS = ("conv_forward", "conv_backward", "pool_forward", "pool_backward")
 _LIBRARIES = tuple(dict.fromkeys(
@@ -216,11 +217,6 @@ def _conv_label(A_prev, W, hp) -> str:
             f"{hp['stride']}, pad {hp['pad']})")
 
 
-def _pool_label(A_prev, hp, mode: str, tied: bool = False) -> str:
-    return (f" (mode={mode!r}, A_prev of shape {np.shape(A_prev)}, f {hp['f']}, stride "
-            f"{hp['stride']}{', windows with tied maxima' if tied else ''})")
-
-
 def _windows_hint(got: tuple, want: tuple, n_prev: tuple, f: int, stride: int, pad: int,
                   n_C_prev: int) -> str | None:
     """Names an output shape that windows taken at every position, or not reduced, give."""
@@ -379,11 +375,9 @@ def _average_slips(want, f: int, backward: bool = False) -> list:
 
 @fast_exercise('pool_forward_fast(A_prev, hparameters, mode="max")', POOL_CASES, _pool_sizes)
 def check_pool_forward_fast(check, case, out, want):
-    A_prev, hp, mode = case["A_prev"], case["hparameters"], case.given("mode")
+    A_prev, hp, mode, label, A, cache = pooled(check, case, out,
+                                               "return the array A first, then the cache.")
     f, stride = hp["f"], hp["stride"]
-    label = _pool_label(A_prev, hp, mode)
-    A, cache = diagnoses.returns(check, out, "A, cache")
-    check.is_array(f"A{label}", A, "return the array A first, then the cache.")
     reference = want[0]
     hint = _windows_hint(np.shape(A), reference.shape, A_prev.shape[1:3], f, stride, 0, -1)
     check.shape(f"A{label}", A, reference.shape, " ".join(filter(None, (hint, size_hint(
@@ -416,7 +410,7 @@ def check_pool_backward_fast(check, case, dA_prev, want):
     dA, (A_prev, hp), mode = case["dA"], case["cache"], case.given("mode")
     f, stride = hp["f"], hp["stride"]
     tied = A_prev is _TIED[0]["cache"][0]
-    label = _pool_label(A_prev, hp, mode, tied)
+    label = pool_label(A_prev, hp, mode, tied)
     check.is_array(f"dA_prev{label}", dA_prev, "return dA_prev, one array.")
     check.shape(f"dA_prev{label}", dA_prev, A_prev.shape,
                 f"dA_prev has the shape of A_prev, {A_prev.shape}: start from "

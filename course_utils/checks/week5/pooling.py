@@ -37,9 +37,19 @@ WINDOW = ("the window of output position (h, w) is rows vert_start = h * stride 
           "vert_start + f and columns horiz_start = w * stride to horiz_start + f, one channel c")
 
 
-def _label(A_prev: np.ndarray, hp: dict, mode: str, tied: bool = False) -> str:
-    return (f" (mode={mode!r}, A_prev of shape {A_prev.shape}, f {hp['f']}, stride "
+def pool_label(A_prev: np.ndarray, hp: dict, mode: str, tied: bool = False) -> str:
+    return (f" (mode={mode!r}, A_prev of shape {np.shape(A_prev)}, f {hp['f']}, stride "
             f"{hp['stride']}{', windows with tied maxima' if tied else ''})")
+
+
+def pooled(check, case, out, array_hint: str):
+    """A pool_forward case's A_prev, hparameters, mode and label, and the learner's (A, cache)
+    with A checked to be an array (loop and fast versions alike)."""
+    A_prev, hp, mode = case["A_prev"], case["hparameters"], case.given("mode")
+    label = pool_label(A_prev, hp, mode)
+    A, cache = diagnoses.returns(check, out, "A, cache")
+    check.is_array(f"A{label}", A, array_hint)
+    return A_prev, hp, mode, label, A, cache
 
 
 # -- pool_forward ----------------------------------------------------------------------------
@@ -63,11 +73,9 @@ A_SQUARE, A_WIDE, A_ODD = tensor((2, 4, 4, 3), 561), tensor((1, 5, 7, 2), 562), 
                                                 "vert_end, horiz_start:horiz_end, c].",
     "KeyError": "hparameters is a dict with the keys 'f' and 'stride'."})
 def check_pool_forward(check, case, out, want):
-    A_prev, hp, mode = case["A_prev"], case["hparameters"], case.given("mode")
+    A_prev, hp, mode, label, A, cache = pooled(
+        check, case, out, "A = np.zeros((m, n_H, n_W, n_C)), filled in the loops.")
     f, stride = hp["f"], hp["stride"]
-    label = _label(A_prev, hp, mode)
-    A, cache = diagnoses.returns(check, out, "A, cache")
-    check.is_array(f"A{label}", A, "A = np.zeros((m, n_H, n_W, n_C)), filled in the loops.")
     check.shape(f"A{label}", A, want[0].shape,
                 size_hint(np.shape(A), want[0].shape, A_prev.shape[1:3], f, stride, None, "A"))
     got, reference = np.asarray(A, dtype=float), want[0]
@@ -197,7 +205,7 @@ def check_pool_backward(check, case, dA_prev, want):
     dA, (A_prev, hp), mode = case["dA"], case["cache"], case.given("mode")
     f, stride = hp["f"], hp["stride"]
     tied = A_prev is TIED
-    label = _label(A_prev, hp, mode, tied)
+    label = pool_label(A_prev, hp, mode, tied)
     check.is_array(f"dA_prev{label}", dA_prev, "dA_prev = np.zeros(A_prev.shape), filled in "
                                                "the loops.")
     check.shape(f"dA_prev{label}", dA_prev, A_prev.shape,
