@@ -43,15 +43,23 @@ def kernel_spec_path(prefix: str | Path | None = None) -> Path:
 
 
 def kernel_env() -> dict[str, str]:
-    """Environment of the course kernel: numpy's OpenBLAS keeps one core free.
+    """Environment of the course kernel: numpy's OpenBLAS keeps one core free, and glibc keeps
+    the memory of freed arrays.
 
     OpenBLAS starts one busy-waiting thread per core; the kernel shares the cores with
     JupyterLab and the browser. Measured on 2 cores (300 logistic-regression iterations on
     the week 1 images): 0.9 s with 2 threads on an idle machine, but 4.5 to 8 s when another
     process kept one core busy, against 1.3 to 2.6 s with 1 thread. Capping threads at run
     time (threadpoolctl) did not help: the variable must be set before numpy loads.
+
+    glibc hands arrays over 128 KB back to the system when they are freed, so a training step
+    that makes a few arrays of megabytes (week 5's windows matrices) page-faults them in again
+    every time: a fresh process took 14.3 ms for the first conv layer's forward and backward on
+    a mini-batch, 8.1 ms with these two settings (the same as after a long training run, once
+    glibc's own thresholds have grown). Memory the kernel freed stays in it, up to 1 GB.
     """
-    return {"OPENBLAS_NUM_THREADS": str(max(1, (os.cpu_count() or 1) - 1))}
+    return {"OPENBLAS_NUM_THREADS": str(max(1, (os.cpu_count() or 1) - 1)),
+            "MALLOC_MMAP_THRESHOLD_": str(32 * 2**20), "MALLOC_TRIM_THRESHOLD_": str(2**30)}
 
 
 def install_kernel_env(prefix: str | Path | None = None) -> tuple[Path, bool]:
