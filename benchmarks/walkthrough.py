@@ -210,7 +210,8 @@ def walk_control(notebook: NotebookPage, control, week: Week, moves: int) -> Non
     """From the default S, towards the side with more room (S+1 is one notch that way):
     `moves` single moves S -> S+1 -> S ..., two quick moves S -> S+1 -> S+2, single moves
     S+2 -> S+1 -> S+2 (the references for both pairs), two quick moves S+2 -> S+1 -> S.
-    The control ends at its default."""
+    A dropdown with no S+2 (two options, or the default in the middle of three) gets the
+    single moves only. The control ends at its default."""
     setting = notebook.setting(control)
     if setting.disabled:
         week.skipped.append(setting.label)
@@ -232,6 +233,8 @@ def walk_control(notebook: NotebookPage, control, week: Week, moves: int) -> Non
         runs = [m.last for m in singles if m.last is not None] or [QUIET]
         walk.run_time = statistics.median(runs)
         walk.round_trip = max([m.heard for m in singles if m.heard is not None] or [0.0])
+        if setting.kind == "dropdown" and not 0 <= setting.index + 2 * up < setting.count:
+            return
         # an explorer that queues the second move shows nothing while it trains it: wait
         # longer than a whole run before calling two quick moves over
         walk.quiet = max(QUIET, 1.5 * max(runs))
