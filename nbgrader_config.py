@@ -29,9 +29,10 @@ c.Exchange.root = os.path.abspath(
 )
 
 # --- What students get ------------------------------------------------------------------
-# The stub left where a solution was. No "TODO": learners read "YOUR CODE HERE".
+# The stub left where a solution was. No "TODO": learners read "YOUR CODE HERE", and a cell
+# that calls an unwritten function ends in a line that says what to do.
 c.ClearSolutions.code_stub = {
-    "python": "# YOUR CODE HERE\nraise NotImplementedError()",
+    "python": '# YOUR CODE HERE\nraise NotImplementedError("replace this line with your code")',
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Outputs are cleared in the release; also drop per-run cell metadata so the release

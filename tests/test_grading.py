@@ -37,7 +37,7 @@ FRESH = "start from a fresh copy of the released notebook"
 # student -> (status, score, words the message must contain)
 EXPECTED = {
     "ann": ("graded", TOTAL, []),  # the instructor's solution, submitted as is
-    "bob": ("graded", 0, ["test_sigmoid (NotImplementedError)", "test_relu"]),
+    "bob": ("graded", 0, ["test_sigmoid (NotImplementedError: not written)", "test_relu"]),
     "cat": ("graded", 2, ["failed 1 test(s): test_relu (AssertionError: relu(-1) should be 0)"]),
     "dee": ("graded", TOTAL, []),  # copy-pasted a test cell (nbgrader drops the duplicate id)
     "zed": ("graded", 2, ["test_relu (did not finish within 3 s"]),  # relu never returns

@@ -38,7 +38,8 @@ def test_release_strips_solutions_and_hidden_tests(course: Course) -> None:
     for secret in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "math.exp(-z)",
                    "max(0.0, z)", "0.8807970779778823", "relu(2.5)"):
         assert secret not in text, f"{secret!r} leaked into the release"
-    assert text.count("# YOUR CODE HERE\n    raise NotImplementedError()") == 2
+    assert text.count('# YOUR CODE HERE\n    raise NotImplementedError("replace this line with '
+                      'your code")') == 2
     assert "TODO" not in text
     # visible tests stay, locked and with their points
     tests = {c.metadata.nbgrader["grade_id"]: c for c in nb.cells

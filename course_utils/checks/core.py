@@ -66,8 +66,8 @@ class Check:
                 self.fail(f"calls {inner}, which is not implemented yet.",
                           f"finish {inner} first (its exercise is above), run its cell and its "
                           "check, then run this check again.")
-            self.fail("is not implemented yet.", "replace the line `raise NotImplementedError()` "
-                      "with your code, run that cell, then run this check again.")
+            self.fail("is not implemented yet.", "replace the line `raise NotImplementedError("
+                      "...)` with your code, run that cell, then run this check again.")
         except CheckFailed:
             raise
         except Exception as error:  # the learner's code may raise anything
