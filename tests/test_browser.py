@@ -6,8 +6,8 @@ blank-first-plot bug of ../shared/design.md shows up on some runs only and does 
 the week; once for the others) and check every plot is drawn and not blank; then move every
 slider and dropdown of every explorer by keyboard and by mouse (each move must change the
 setting: the driver moves towards the side with room): the rendered figure must really change
-and never be blank. Each week is a test group of its own (tests/conftest.py), so the weeks share
-both test workers. Screenshots of every step go to artifacts/browser/ (git-ignored).
+and never be blank. Each week is a unit of its own on the test workers (tests/conftest.py), so the
+weeks share both workers. Screenshots of every step go to artifacts/browser/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -42,8 +42,7 @@ def page(chromium):
     context.close()
 
 
-@pytest.mark.parametrize("week", [
-    pytest.param(week, marks=pytest.mark.xdist_group(f"browser-{week}")) for week in WEEKS])
+@pytest.mark.parametrize("week", WEEKS)
 def test_run_all_then_every_control_redraws_its_plot_by_keyboard_and_by_mouse(server, page, week):
     notebook = NotebookPage(page, server, f"learner/{week}/{week}.ipynb", ARTIFACTS / week)
     notebook.open()
