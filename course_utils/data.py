@@ -1,6 +1,7 @@
 """Load the course's picture data sets (HDF5) and reshape them for the exercises."""
 
 import os
+import re
 from pathlib import Path
 
 import h5py
@@ -13,6 +14,7 @@ __all__ = [
     "downsample_images",
     "flatten_images",
     "load_dataset",
+    "load_names",
 ]
 
 DATASETS_DIR = Path(__file__).resolve().parents[1] / "datasets"
@@ -153,3 +155,71 @@ def downsample_images(X_orig: np.ndarray, factor: int) -> np.ndarray:
         raise ValueError(f"factor must divide the picture size {h}x{w}, got {factor}")
     blocks = X_orig.reshape(m, h // factor, factor, w // factor, factor, c)
     return np.round(blocks.mean(axis=(2, 4))).astype(np.uint8)
+
+
+NAMES_KEYS = ("train_names", "val_names")
+_NAMES_FIX = (
+    "It comes with the course repository: restore it with `git checkout -- datasets/names.h5` "
+    "(or clone the repository again), or rebuild it with `python datasets/build_names.py` (pip "
+    "fetches the names 0.3.0 sdist it reads)."
+)
+_A_TO_Z = re.compile(r"[a-z]+")
+
+
+def _read_keys(path: Path, keys: tuple, fix: str) -> dict:
+    # As _read, for any keys and fix; the message is raised outside the except clause.
+    try:
+        with h5py.File(path, "r") as f:
+            found = sorted(f)
+            data = {key: f[key][()] for key in keys if key in f}
+    except (OSError, KeyError, RuntimeError, ValueError) as err:
+        damage = f"{type(err).__name__}: {err}"
+    else:
+        missing = [key for key in keys if key not in data]
+        if missing:
+            _fail(path, f"it has no {', '.join(missing)} (found: {', '.join(found) or 'nothing'})",
+                  fix)
+        return data
+    problem = "it is empty" if path.stat().st_size == 0 else (
+        "it is not an HDF5 file, or it is truncated or corrupt")
+    _fail(path, f"{problem} ({damage})", fix)
+
+
+def _names(path: Path, key: str, array: np.ndarray) -> list:
+    """The names of one split as str, or a DatasetError naming the first bad one."""
+    if array.ndim != 1 or array.dtype.kind != "S" or array.size == 0:
+        _fail(path, f"{key} must be names, 1 or more byte strings (m,), not {array.dtype} "
+              f"{array.shape}", _NAMES_FIX)
+    names = [raw.decode("utf-8", errors="replace") for raw in array.tolist()]
+    for i, name in enumerate(names):
+        if not _A_TO_Z.fullmatch(name):
+            where = next((j for j, ch in enumerate(name) if not "a" <= ch <= "z"), None)
+            what = "is empty" if where is None else (
+                f"has {name[where]!r} at index {where}, not a letter a-z")
+            _fail(path, f"{key}[{i}] {name!r} {what}; every name must be lower-case letters "
+                  "a-z only", _NAMES_FIX)
+    if len(set(names)) < len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        _fail(path, f"{key} has names more than once: {', '.join(twice[:5])}", _NAMES_FIX)
+    return names
+
+
+def load_names(path=None):
+    """Week 6's first names: `(train_names, val_names)`, two lists of lower-case a-z str.
+
+    The file is datasets/names.h5 (or $COURSE_DATASETS/names.h5), unless `path` is given:
+    4,647 training and 516 validation names, no name in both (see datasets/README.md).
+    """
+    path = Path(path) if path is not None else dataset_path("names.h5")
+    if not path.exists():
+        where = " ($COURSE_DATASETS is set: check it)" if os.environ.get("COURSE_DATASETS") else ""
+        _fail(path, f"there is no such file{where}", _NAMES_FIX)
+    if path.is_dir():
+        _fail(path, "it is a folder", "Give the path of the .h5 file, e.g. datasets/names.h5.")
+    data = _read_keys(path, NAMES_KEYS, _NAMES_FIX)
+    train, val = (_names(path, key, data[key]) for key in NAMES_KEYS)
+    both = sorted(set(train) & set(val))
+    if both:
+        _fail(path, f"{len(both)} names are both training and validation names "
+              f"({', '.join(both[:5])}); the validation names must be new names", _NAMES_FIX)
+    return train, val
