@@ -188,7 +188,7 @@ def _column_slip(got, want, n_a: int, key: str) -> str | None:
                 "n_a rows first, concat = np.concatenate([a_prev, xt], axis=0).")
     if key == "dWc" and matches(got[:, n_a:], want[:, n_a:]):
         return ("dWc's xt columns are right and its a_prev columns wrong: the candidate saw the "
-                "gated a_prev, dWc = dzc [Γr * a_prev; xt]^T.")
+                "gated a_prev, Γr * a_prev.")
     return None
 
 
@@ -290,9 +290,11 @@ def check_gru_forward(check, case, out, want):
     check.shape(f"y_pred{label}", y_pred, want[1].shape, "y_pred is (n_y, m, T_x).")
     close_at(check, "y_pred", label, y_pred, want[1], "y_pred[:, :, t] = yt_pred, the cell's "
              "second output at step t.")
+    alone = isinstance(caches, list | tuple) and len(caches) == T_x != 2
     check.true(isinstance(caches, tuple | list) and len(caches) == 2
                and isinstance(caches[0], list | tuple), "caches must be the pair "
-               f"(list_of_caches, x), but it is {layout(caches)}.",
+               "(list_of_caches, x), but it is "
+               + (f"the list of the {T_x} caches alone." if alone else f"{layout(caches)}."),
                "keep the given line caches = (caches, x), with caches the list of the cells' "
                "caches.")
     check.true(len(caches[0]) == T_x, f"caches[0] must hold one cache per step, {T_x}, but it "
@@ -320,7 +322,7 @@ def _cell_slip(case, grads: dict, want: dict, key: str) -> str | None:
         if 5 in flip:
             return ("tanh' is 1 - cct**2 with cct the cached tanh itself (it is unchanged when "
                     "cct changes sign, yours is not): dzc = da_next * Γu * (1 - cct**2), not "
-                    "1 - cct or 1 - np.tanh(cct).")
+                    "1 - cct.")
         return (f"the derivative of the gate {gate} is σ' = Γ (1 - Γ), written with the cached "
                 f"gate (it is the same for Γ and 1 - Γ, yours is not): not Γ alone, and not "
                 "sigmoid(Γ).")
@@ -328,7 +330,7 @@ def _cell_slip(case, grads: dict, want: dict, key: str) -> str | None:
         return ("the direct path is missing: a_next = Γu * cct + (1 - Γu) * a_prev, so da_prev "
                 "gets da_next * (1 - Γu) besides the three shares through the weights.")
     if matches(got, -np.asarray(want[key])):
-        return f"{key} has the wrong sign: dzu = da_next * (cct - a_prev) * Γu (1 - Γu)."
+        return "in dzu the difference is cct - a_prev (a_next grows with Γu when cct > a_prev)."
     return None
 
 
