@@ -37,7 +37,7 @@ def cmd_release(args) -> int:
 
     course = _root(args)
     diffs = release(course, args.assignments, check=args.check)
-    names = course.resolve_assignments(args.assignments)
+    names = course.resolve_assignments(args.assignments, drafts=True)
 
     def rel(p: Path) -> str:
         return str(p.relative_to(course.root)) if p.is_relative_to(course.root) else str(p)

@@ -23,8 +23,13 @@ from traitlets.config import Config, PyFileConfigLoader
 
 CONFIG_FILE = "nbgrader_config.py"
 ASSIGNMENT_GLOB = "week*"
-# Files and folders that are never part of an assignment (nbgrader's defaults).
-IGNORED = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+# An assignment being written carries this file in its source folder (its text says what is
+# left): until it is removed, the assignment is not graded, run as a notebook test or walked in
+# the browser, while its parts (checks, given code, data) are tested on their own; `release`
+# still builds its student version, which those tests read.
+DRAFT_FILE = "DRAFT"
+# Files and folders that are never part of an assignment (nbgrader's defaults, and DRAFT).
+IGNORED = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", DRAFT_FILE]
 
 
 class CourseError(Exception):
@@ -108,8 +113,18 @@ class Course:
         return self.release_dir / assignment / f"{assignment}.ipynb"
 
     def assignments(self) -> list[str]:
-        """Assignment folders in the source directory that hold ``<name>/<name>.ipynb``,
-        sorted naturally (week2 before week10)."""
+        """Assignment folders in the source directory that hold ``<name>/<name>.ipynb`` and
+        no DRAFT file, sorted naturally (week2 before week10)."""
+        return [name for name in self._sources() if not self.is_draft(name)]
+
+    def drafts(self) -> list[str]:
+        """Assignments still being written: their source folder holds a DRAFT file."""
+        return [name for name in self._sources() if self.is_draft(name)]
+
+    def is_draft(self, assignment: str) -> bool:
+        return (self.source_dir / assignment / DRAFT_FILE).is_file()
+
+    def _sources(self) -> list[str]:
         if not self.source_dir.is_dir():
             return []
         found = [
@@ -119,9 +134,10 @@ class Course:
         ]
         return sorted(found, key=natural_key)
 
-    def resolve_assignments(self, names: list[str] | None) -> list[str]:
-        """The requested assignments (all if none), checked to exist."""
-        known = self.assignments()
+    def resolve_assignments(self, names: list[str] | None, *, drafts: bool = False) -> list[str]:
+        """The requested assignments (all if none), checked to exist; drafts among them only
+        when `drafts` (releasing builds a draft's student version, grading refuses it)."""
+        known = self.assignments() + (self.drafts() if drafts else [])
         if not names:
             if not known:
                 raise CourseError(
@@ -130,6 +146,11 @@ class Course:
                 )
             return known
         missing = [n for n in names if n not in known]
+        if not drafts and (unfinished := [n for n in missing if self.is_draft(n)]):
+            raise CourseError(
+                f"{', '.join(unfinished)} is still being written (its source folder holds a "
+                f"{DRAFT_FILE} file, which says what is left): it cannot be graded yet"
+            )
         if missing:
             raise CourseError(
                 f"unknown assignment(s) {', '.join(missing)}; "

@@ -172,7 +172,7 @@ def release(course: Course, assignments: list[str] | None = None, *,
             check: bool = False) -> list[Difference]:
     """Regenerate (or with ``check``, only compare) the committed release of each
     assignment. Returns the differences found (after a non-check run they are fixed)."""
-    names = course.resolve_assignments(assignments)
+    names = course.resolve_assignments(assignments, drafts=True)
     found: list[Difference] = []
     for name in names:
         with tempfile.TemporaryDirectory(prefix=f"release-{name}-") as tmp:
@@ -189,7 +189,7 @@ def orphans(course: Course) -> list[Path]:
     """Release folders without a source (reported, never deleted)."""
     if not course.release_dir.is_dir():
         return []
-    known = set(course.assignments())
+    known = set(course.assignments()) | set(course.drafts())
     return sorted(
         p for p in course.release_dir.glob(course.assignment_glob)
         if p.is_dir() and p.name not in known and any(p.glob("*.ipynb"))

@@ -120,7 +120,7 @@ def validate_notebook(course: Course, assignment: str, notebook: Path | None = N
 def validate(course: Course, assignments: list[str] | None = None,
              timeout: int | None = None) -> list[NotebookResult]:
     return [validate_notebook(course, a, timeout=timeout)
-            for a in course.resolve_assignments(assignments)]
+            for a in course.resolve_assignments(assignments, drafts=True)]
 
 
 def format_results(results: list[NotebookResult], root: Path | None = None) -> str:

@@ -32,7 +32,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync"]
-WEEKS = sorted(p.name for p in (REPO / "solutions").glob("week*") if p.is_dir())
+WEEKS = sorted(p.name for p in (REPO / "solutions").glob("week*")
+               if p.is_dir() and not (p / "DRAFT").is_file())  # a week being written: not yet
 ARTIFACTS = REPO / "artifacts" / "browser"
 
 

@@ -7,6 +7,7 @@ run the real release path on it; the real-week tests check the committed noteboo
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -14,7 +15,7 @@ import pytest
 
 from autograder import toy
 from autograder.cli import main
-from autograder.course import Course
+from autograder.course import Course, CourseError
 from autograder.release import build, release
 
 REPO = Course.load()
@@ -119,3 +120,22 @@ def test_committed_release_is_in_sync(week: str, capsys) -> None:
     code = main(["release", "--check", week])
     out = capsys.readouterr().out
     assert code == 0, out
+
+
+def test_a_draft_is_released_for_its_tests_but_not_graded(course: Course, capsys) -> None:
+    """An assignment whose source folder holds DRAFT: left out of assignments() (so of the
+    notebook, grading and browser tests), built by release without the DRAFT file, refused by
+    grading with the reason."""
+    draft = course.source_dir / "week9"
+    draft.mkdir()
+    shutil.copyfile(course.source_notebook(toy.ASSIGNMENT), draft / "week9.ipynb")
+    (draft / "DRAFT").write_text("being written: the checks of section 2 are left\n")
+    assert course.assignments() == [toy.ASSIGNMENT] and course.drafts() == ["week9"]
+    assert main(["release", "week9", "--root", str(course.root)]) == 0
+    assert course.release_notebook("week9").is_file()
+    assert not (course.release_dir / "week9" / "DRAFT").exists()
+    assert release(course, check=True) == []  # the draft's release is in sync too
+    with pytest.raises(CourseError, match="week9 is still being written .*DRAFT"):
+        course.resolve_assignments(["week9"])
+    (draft / "DRAFT").unlink()
+    assert course.assignments() == [toy.ASSIGNMENT, "week9"]
