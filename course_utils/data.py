@@ -56,24 +56,7 @@ def _fail(path: Path, problem: str, fix: str | None = None):
 
 
 def _read(path: Path) -> dict:
-    # h5py reports damage as OSError, or as KeyError / RuntimeError / ValueError when the
-    # damage is in the file's index; the message is raised outside the except clause so that
-    # the learner sees it alone, without h5py's traceback chained under it.
-    try:
-        with h5py.File(path, "r") as f:
-            found = sorted(f)
-            data = {key: f[key][()] for key in KEYS if key in f}
-    except (OSError, KeyError, RuntimeError, ValueError) as err:
-        damage = f"{type(err).__name__}: {err}"
-    else:
-        missing = [key for key in KEYS if key not in data]
-        if missing:
-            _fail(path, f"it has no {', '.join(missing)} (found: {', '.join(found)})")
-        return data
-    problem = "it is not an HDF5 file, or it is truncated or corrupt"
-    if path.stat().st_size == 0:
-        problem = "it is empty"
-    _fail(path, f"{problem} ({damage})")
+    return _read_keys(path, KEYS, _rebuild(path))
 
 
 def _label_range(n_classes: int) -> str:
@@ -167,7 +150,9 @@ _A_TO_Z = re.compile(r"[a-z]+")
 
 
 def _read_keys(path: Path, keys: tuple, fix: str) -> dict:
-    # As _read, for any keys and fix; the message is raised outside the except clause.
+    # h5py reports damage as OSError, or as KeyError / RuntimeError / ValueError when the
+    # damage is in the file's index; the message is raised outside the except clause so that
+    # the learner sees it alone, without h5py's traceback chained under it.
     try:
         with h5py.File(path, "r") as f:
             found = sorted(f)
