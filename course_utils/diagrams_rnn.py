@@ -644,13 +644,14 @@ def attention_idea(alphas=(0.1, 0.6, 0.25, 0.05)) -> Figure:
     s = _Sketch(WIDTH, 4.4, "Attention: the decoder reads a weighted sum of the encoder's "
                 "activations")
     T_x = alpha.size
-    spacing = min(1.15, 4.6 / T_x)
+    spacing = min(1.15, 4.9 / T_x)
     xs = [0.7 + k * spacing for k in range(T_x)]
     centre = (xs[0] + xs[-1]) / 2
     encoder = []
     for k, x in enumerate(xs, start=1):
         x_k = s.box(x, 0.55, 0.55, 0.38, _m(_at("x", k)), color=CACHE, size=9)
-        a_k = s.box(x, 1.35, 0.62, 0.42, _m(_at("a", k)), color=FORWARD, size=9)
+        a_k = s.box(x, 1.4, 0.62, 0.56, [_m(_at("a", k)), (f"{alpha[k - 1]:.2f}", ORANGE)],
+                    color=FORWARD, size=9)
         s.arrow(x_k, a_k, lw=1.1, head=10)
         if encoder:
             s.arrow(encoder[-1], a_k, lw=1.1, head=10, offset=0.06)
@@ -658,9 +659,7 @@ def attention_idea(alphas=(0.1, 0.6, 0.25, 0.05)) -> Figure:
         encoder.append(a_k)
     context = s.node(centre, 2.65, 0.3, _m(_at("c", "t")), color=ORANGE, size=10)
     for a_k, weight in zip(encoder, alpha):
-        s.arrow(a_k, context, color=ORANGE, lw=0.6 + 4 * weight, head=10,
-                label=f"{weight:.2f}", label_color=ORANGE, size=9, at=0.3,
-                side=1 if a_k.x > centre else -1)
+        s.arrow(a_k, context, color=ORANGE, lw=0.8 + 2.5 * weight, head=10)
     state = s.box(centre, 3.6, 0.7, 0.45, _m(_at("s", "t")), color=GREEN, size=10)
     before = s.box(centre - 1.7, 3.6, 0.8, 0.45, _m(_at("s", "t-1")), color=GREEN, size=10)
     y_t = s.box(centre + 1.5, 3.6, 0.7, 0.45, _m(_at(Y_HAT, "t")), color=FORWARD, size=10)
@@ -670,7 +669,7 @@ def attention_idea(alphas=(0.1, 0.6, 0.25, 0.05)) -> Figure:
     terms = " + ".join(f"{weight:.2f}\\,{_at('a', k)}" for k, weight in enumerate(alpha, 1))
     x = max(xs[-1] + 0.9, 6.0)
     lines = [_m(_at("c", "t"), "= \\sum_{t'}", _at("\\alpha", "t,t'"), _at("a", "t'")),
-             (_m("=", terms) if T_x <= 4 else _m("=", terms.split(" + ", 3)[0], "+ \\dots")),
+             _m("=", terms if T_x <= 4 else " + ".join(terms.split(" + ")[:2]) + " + \\dots"),
              _m(_at("\\alpha", "t,t'"), "= \\dfrac{\\exp(e^{\\langle t,t'\\rangle})}"
                 "{\\sum_{t''} \\exp(e^{\\langle t,t''\\rangle})}"),
              ("$e^{\\langle t,t'\\rangle}$: a small network of", CACHE),
@@ -680,8 +679,8 @@ def attention_idea(alphas=(0.1, 0.6, 0.25, 0.05)) -> Figure:
     for (line, top) in zip(lines, steps):
         words, color = (line, INK) if isinstance(line, str) else line
         s.text(x, 3.1 - top, words, color=color, size=10, ha="left")
-    s.text(xs[0] - 0.3, 2.2, "weights $\\alpha^{\\langle t,t'\\rangle}$", size=9, ha="left",
-           color=ORANGE)
+    s.text(x, 0.55, "orange: the weights $\\alpha^{\\langle t,t'\\rangle}$, the thicker the "
+           "larger", size=9, ha="left", color=ORANGE)
     s.text(centre, 0.12, "encoder: a bidirectional RNN, $a^{\\langle t'\\rangle} = "
            "[a^{\\langle t'\\rangle}_{\\rightarrow};\\ a^{\\langle t'\\rangle}_{\\leftarrow}]$",
            size=9, color=CACHE)
