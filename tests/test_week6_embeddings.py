@@ -321,6 +321,14 @@ def test_an_input_word_answer_is_named():
                            "one of the three input words.")
 
 
+def test_none_is_blamed_on_negative_cosines_only_where_they_are_all_negative():
+    assert "every candidate's cosine is negative" in failure("complete_analogy",
+                                                               analogy_with(start="0"))
+    text = failure("complete_analogy", analogy_with(start="np.inf"))
+    assert "returned None" in text and "cosine is negative" not in text
+    assert "Update best_word = w whenever" in text
+
+
 def test_a_wrong_analogy_shows_both_words():
     text = failure("complete_analogy", SLIP_SOURCES["d_alone"])
     assert "expected: 'queen'\n  got:      'she'" in text

@@ -129,12 +129,15 @@ def check_complete_analogy(check, case, out, want):
     words = (case["word_a"], case["word_b"], case["word_c"])
     label = f"complete_analogy{words} on {vocabulary(case['word_to_vec_map'])}"
     lowered = tuple(w.lower() for w in words)
+    negative = case["word_to_vec_map"] is DIRECTIONS
+    none_hint = ("best_word stayed None: no word beat the starting max_cosine_sim. " + (
+        "Here every candidate's cosine is negative, so start at -np.inf (or -100), not 0. "
+        if negative else "Update best_word = w whenever cosine_sim > max_cosine_sim, and return "
+        "best_word. "))
     check.true(isinstance(out, str), f"{label} must return a word (a str), but it returned "
-               f"{describe(out)}.", "return best_word, the word itself, not its vector or its "
-               "cosine. " + ANALOGY_RULE if out is not None else (
-                   "best_word stayed None: no word beat the starting max_cosine_sim. Here every "
-                   "candidate's cosine is negative, so start at -np.inf (or -100), not 0. "
-                   + ANALOGY_RULE))
+               f"{describe(out)}.", _join(none_hint if out is None else "return best_word, the "
+                                          "word itself, not its vector or its cosine.",
+                                          ANALOGY_RULE))
     check.true(out not in lowered, f"{label} returned {out!r}, one of the three input words.",
                "skip word_a, word_b and word_c in the loop (`if w in (word_a, word_b, word_c): "
                "continue`): the answer is a fourth word.")
