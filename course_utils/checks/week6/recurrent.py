@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...rnn_utils import sigmoid
-from ..core import Check, _join, layout
+from ..core import Check, layout
 from ..week5.convolution import again, close_at, gives, matches, slip, tensor
 
 __all__ = [
@@ -104,7 +104,7 @@ def sizes(**dims) -> str:
 # -- diagnoses of a cell ---------------------------------------------------------------------
 def softmax_columns(check: Check, what: str, y, want, rule: str) -> None:
     """y is a column-wise softmax like `want`: columns that do not sum to 1 are named (rows
-    summing to 1, everything summing to 1, no softmax at all), then the values are compared."""
+    summing to 1, everything summing to 1, no softmax at all), else `rule` is the hint."""
     got = np.asarray(y, dtype=float)
     if got.shape == np.shape(want) and got.ndim == 2 and not matches(got, want):
         columns = got.sum(axis=0)
@@ -122,7 +122,7 @@ def softmax_columns(check: Check, what: str, y, want, rule: str) -> None:
         elif not np.allclose(columns, 1):
             hint = ("its columns do not sum to 1, so it is no softmax: apply the given "
                     "softmax to the scores.")
-        check.close(what, y, want, _join(hint, rule))
+        check.close(what, y, want, hint or rule)
     check.close(what, y, want, rule)
 
 
@@ -272,7 +272,8 @@ def accumulated(keys: list[str], grads: dict, wants: dict) -> str | None:
     wrong = [k for k in keys if not matches(grads.get(k), wants[k])]
     if not wrong:
         return None
-    return (f"dx and da0 are right, so every step is, but {', '.join(wrong)} is not: the "
+    return (f"dx and da0 are right, so every step is, but {', '.join(wrong)} "
+            f"{'is' if len(wrong) == 1 else 'are'} not: the "
             "weights are the same at every step, so their gradients add up, "
             f"{wrong[0]} += gradients['{wrong[0]}'] inside the loop from np.zeros of the "
             f"weight's shape (with = only the last step processed, t = 0, is kept).")
