@@ -1,4 +1,4 @@
-"""Given code of week 6 (sequence models), as the classic rnn_utils: the activations the cells use."""
+"""Given code of week 6 (sequence models), as the classic rnn_utils: the cells' activations."""
 
 from __future__ import annotations
 
