@@ -126,7 +126,7 @@ class HiddenStateViewer(Explorer):
         bars.set(ylim=(0, 1.25), xticks=[], yticks=[0, 0.5, 1], ylabel="P(next)")
         bars.tick_params(labelsize=7)
         self.bars_title = frame.title(bars, 8)
-        self.note = frame.note(heat, "#b00", 9)
+        self.panel_note = frame.note(heat, "#b00", 9)
 
     def draw(self, run):
         read, ok = run.work.get("read"), run.state == "done"
@@ -155,7 +155,7 @@ class HiddenStateViewer(Explorer):
                                  f"{name!r}" if ok else "")
         self.bars_title.set_text("the model's probability of the character that comes next"
                                  if ok else "")
-        self.note.set_text("" if ok else plain(self.problem(run), 80))
+        self.panel_note.set_text("" if ok else plain(self.problem(run), 80))
 
 
 def hidden_state_viewer(parameters, **defaults) -> HiddenStateViewer:

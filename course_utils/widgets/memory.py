@@ -94,7 +94,7 @@ class GradientExplorer(Explorer):
         self.lines = {kind: frame.animate(ax.plot([], [], color=lm.KIND_COLORS[kind],
                                                   label=kind.upper())[0]) for kind in lm.KINDS}
         frame.animate(ax.legend(fontsize=8, loc="lower right"))
-        self.title, self.note = frame.title(ax), frame.note(ax, "#b00", 8)
+        self.title, self.panel_note = frame.title(ax), frame.note(ax, "#b00", 8)
         shares.set_axis_off()
         shares.set(xlim=(0, 1), ylim=(0, 1))
         shares.text(0, 0.97, "x<1> gets this share\nof x<T>'s gradient:", fontsize=9, va="top")
@@ -116,7 +116,7 @@ class GradientExplorer(Explorer):
         self.title.set_text(f"the gradient through time at initialization: T = {s['T']}, "
                             f"gate bias {s['gate_bias']:g}, m = {s['m']}, seed {s['seed']}")
         problems = run.work.get("problems", {})
-        self.note.set_text(plain(next(iter(problems.values()), "") if problems else
+        self.panel_note.set_text(plain(next(iter(problems.values()), "") if problems else
                                  self.problem(run), 60))
 
 

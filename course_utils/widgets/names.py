@@ -159,7 +159,7 @@ class NamesGenerator(Explorer):
         bars_ax.set_xticks(range(vocab), letters, fontsize=7)
         bars_ax.set(xlim=(-0.6, vocab - 0.4), ylabel="P(first character)")
         frame.animate(bars_ax.legend(fontsize=8, loc="upper right"))
-        self.bars_title, self.note = frame.title(bars_ax), frame.note(bars_ax, "#b00", 8)
+        self.bars_title, self.panel_note = frame.title(bars_ax), frame.note(bars_ax, "#b00", 8)
 
     def draw(self, run):
         s, names = run.settings, run.work.get("names", [])
@@ -182,7 +182,7 @@ class NamesGenerator(Explorer):
         new = sum(map(self.is_new, names)) if done else 0
         self.names_title.set_text(f"{COUNT} names, seeds {s['seed']}..{s['seed'] + COUNT - 1}: "
                                   f"{new / COUNT:.0%} new" if done else "no names")
-        self.note.set_text("" if done else plain(self.problem(run), 70))
+        self.panel_note.set_text("" if done else plain(self.problem(run), 70))
 
 
 def names_generator(sample, parameters, train_names, **defaults) -> NamesGenerator:
