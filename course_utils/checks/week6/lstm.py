@@ -283,7 +283,9 @@ LIKE = {"dxt": "xt", "da_prev": "a_prev", "dc_prev": "c_prev",
 
 
 def _backward_cell_case(n_x: int, n_a: int, m: int, seed: int) -> dict:
-    (cache,), _ = lstm_caches(n_x, n_a, m, 1, seed)
+    """A step inside a sequence: c_prev is not zeros, so every gate gets a gradient."""
+    cache = step_cache(tensor((n_x, m), seed + 20), state(n_a, m, seed + 21),
+                       tensor((n_a, m), seed + 22), draw_parameters("lstm", n_x, n_a, 2, seed))
     return {"da_next": tensor((n_a, m), seed + 30), "dc_next": tensor((n_a, m), seed + 31),
             "cache": cache}
 
@@ -301,18 +303,20 @@ def _changes(case, key: str, got, *, cache: dict | None = None,
     return isinstance(out, dict) and key in out and not matches(out[key], got)
 
 
-def _memory_gradient_slip(case, got, want: dict) -> str | None:
+def _memory_gradient_slip(case, grads: dict, want: dict) -> str | None:
     """A wrong dc_prev, from the stored one: dc = dc_prev / ft is the right dc, and dc minus
     dc_next is da_next's path, da_next * ot * (1 - tanh(c_next)**2)."""
-    dc_next, cache = case["dc_next"], case["cache"]
+    dc_next, cache, got = case["dc_next"], case["cache"], grads["dc_prev"]
     c_next, ft, it, ot = cache[1], cache[4], cache[5], cache[7]
     dc = want["dc_prev"] / ft
     through_a = (dc - dc_next) / (1 - np.tanh(c_next) ** 2)  # da_next * ot
     hint = slip(got, want["dc_prev"], [
         ((dc - dc_next) * ft, "dc_next is missing: the memory's gradient from the step after "
                               f"adds to da_next's path, {DC}."),
-        (dc_next * ft, "da_next's path is missing: a_next = ot * tanh(c_next) depends on "
-                       f"c_next too, so {DC}."),
+        (dc_next * ft, f"dc_prev = dc * ft, with {DC}, the dc of dcct, dit and dft, not "
+                       "dc_next * ft." if all(matches(grads[k], want[k]) for k in (
+                           "dbc", "dbi", "dbf")) else "da_next's path is missing: a_next = ot "
+                       f"* tanh(c_next) depends on c_next too, so {DC}."),
         ((dc_next + through_a * (1 - np.tanh(c_next))) * ft, "tanh'(c_next) = 1 - "
                                                              "np.tanh(c_next)**2: the square "
                                                              "is missing."),
@@ -335,7 +339,7 @@ def _cell_slip(case, grads: dict, want: dict, key: str) -> str | None:
     cache, got = case["cache"], grads[key]
     n_a, n_x = cache[2].shape[0], cache[8].shape[0]
     if key == "dc_prev":
-        return _memory_gradient_slip(case, got, want)
+        return _memory_gradient_slip(case, grads, want)
     if key[1] == "W" and (hint := concat_weight_hint(got, want[key], n_a, key)):
         return hint
     if key[1] in "Wb":
@@ -416,8 +420,8 @@ def _sequence_case(n_x: int, n_a: int, m: int, T_x: int, seed: int) -> dict:
 
 
 def _last_step_only(case, steps: list, x) -> dict | None:
-    """The learner's pass on `steps` with da kept at the last step only."""
-    only = np.zeros_like(case["da"])
+    """The learner's pass on `steps` (the case's last ones) with da kept at the last step."""
+    only = np.zeros_like(case["da"][:, :, -len(steps):])
     only[:, :, -1] = case["da"][:, :, -1]
     out = again(case, da=only, caches=(steps, x))
     return out if isinstance(out, dict) else None
