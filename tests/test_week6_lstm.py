@@ -162,6 +162,8 @@ MISTAKES = [
     ("lstm_cell_forward", "softmax over the rows", cell_forward_with(
         yt_pred="np.exp(Wy @ a_next + by) / np.sum(np.exp(Wy @ a_next + by), axis=1, "
                 "keepdims=True)"), "the softmax is taken over the wrong axis"),
+    ("lstm_cell_forward", "output from the memory",
+     cell_forward_with(yt_pred="softmax(Wy @ c_next + by)"), "not the memory c_next"),
     ("lstm_cell_forward", "cache order", cell_forward_with(
         cache="(a_next, c_next, a_prev, c_prev, it, ft, cct, ot, xt, parameters)"),
      "cache[4] holds it where ft belongs"),
@@ -175,6 +177,8 @@ MISTAKES = [
      "the memory restarts at zeros at every step"),
     ("lstm_forward", "every step from a0", forward_with(a_in="a0", c_in="np.zeros((n_a, m))"),
      "every step started from a0 and zeros"),
+    ("lstm_forward", "a restarted, c carried", forward_with(a_in="a0"),
+     "step 0 is right, so the cell is, but step 1 is not"),
     ("lstm_forward", "caches alone", forward_with(caches="caches"),
      "the list of the 5 caches alone"),
     ("lstm_cell_backward", "no dc_next", cell_backward_with(dc="da_next * ot * (1 - tanh_c ** 2)"),
@@ -206,12 +210,17 @@ MISTAKES = [
                 'dcct'), "Wo.T @ dot is missing"),
     ("lstm_cell_backward", "dconcat cut at n_x", cell_backward_with(
         split="dconcat[n_x:], dconcat[:n_x]"), "dconcat is stacked as concat is"),
+    ("lstm_cell_backward", "dc_next changed in place", cell_backward_with(
+        dc="dc_next\n    dc += da_next * ot * (1 - tanh_c ** 2)"),
+     "changed its input `dc_next` in place"),
     ("lstm_cell_backward", "sum without keepdims", cell_backward_with(dbf="np.sum(dft, axis=1)"),
      "keep the column"),
     ("lstm_backward", "da_prev not passed on", backward_with(da_next="da_next = da[:, :, t]"),
      "da_prev is not passed on"),
     ("lstm_backward", "dc_prev not passed on", backward_with(dc_carry="pass"),
      "dc_prev is not passed on"),
+    ("lstm_backward", "last step skipped", backward_with(order="reversed(range(T_x - 1))"),
+     "the loop skips the last step"),
     ("lstm_backward", "loop forwards", backward_with(order="range(T_x)"), "the loop runs forwards"),
     ("lstm_backward", "gradients overwritten", backward_with(op="="),
      "their gradients add up"),

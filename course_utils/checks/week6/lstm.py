@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...rnn_utils import sigmoid
+from ...rnn_utils import sigmoid, softmax
 from .. import diagnoses
 from ..core import Upstream
 from . import WEEK
@@ -157,15 +157,17 @@ def check_lstm_cell_forward(check, case, out, want):
     a_next, c_next, yt_pred, cache = diagnoses.returns(check, out, "a_next, c_next, yt_pred, "
                                                                    "cache")
     for name, got, like in (("c_next", c_next, "c_prev"), ("a_next", a_next, "a_prev")):
-        check.is_array(f"{name}{label}", got)
+        check.is_array(f"{name}{label}", got, C_RULE if name == "c_next" else A_RULE)
         check.shape(f"{name}{label}", got, (n_a, m), f"{name} has the shape of {like}, (n_a, m).")
     check.close(f"c_next{label}", c_next, want[1], _memory_slip(case, c_next, want) or C_RULE)
     check.close(f"a_next{label}", a_next, want[0], _activation_slip(a_next, want) or A_RULE)
     check.is_array(f"yt_pred{label}", yt_pred, Y_RULE)
     check.shape(f"yt_pred{label}", yt_pred, want[2].shape, "yt_pred is (n_y, m): " + Y_RULE)
-    hint = slip(yt_pred, want[2], [(np.tanh(case["parameters"]["Wy"] @ want[0]
-                                            + case["parameters"]["by"]),
-                                    "the output is a softmax, not a tanh.")])
+    Wy, by = case["parameters"]["Wy"], case["parameters"]["by"]
+    hint = slip(yt_pred, want[2], [
+        (np.tanh(Wy @ want[0] + by), "the output is a softmax, not a tanh."),
+        (softmax(Wy @ want[1] + by), "yt_pred reads the output state a_next, not the memory "
+                                     "c_next: softmax(Wy @ a_next + by).")])
     softmax_columns(check, f"yt_pred{label}", yt_pred, want[2], hint or Y_RULE)
     cache_order(check, "cache", cache, want[3], CACHE_NAMES,
                 f"keep the given line {CACHE}, in this order.")
@@ -216,7 +218,16 @@ def _steps_slip(case, a, c, want: tuple) -> str | None:
         if all(alone(t, a[:, :, t - 1]) for t in range(1, T_x)):
             return ("the memory restarts at zeros at every step: pass each step's c_next on as "
                     "the next step's c_prev, as you do with a_next.")
-    return concat_order_hint(case, a, want[0], n_a, GATES, part=0)
+    if hint := concat_order_hint(case, a, want[0], n_a, GATES, part=0):
+        return hint
+    if matches(a[:, :, 0], want[0][:, :, 0]) and matches(c[:, :, 0], want[2][:, :, 0]):
+        t = next(t for t in range(T_x) if not (matches(a[:, :, t], want[0][:, :, t])
+                                               and matches(c[:, :, t], want[2][:, :, t])))
+        return (f"step 0 is right, so the cell is, but step {t} is not: each step starts from "
+                "the a_next and c_next of the step before (a0 and zeros only at t = 0), "
+                "a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_next, c_next, "
+                "parameters).")
+    return None
 
 
 @WEEK.exercise("lstm_forward(x, a0, parameters)", [
@@ -448,6 +459,16 @@ def _paths_slip(case) -> str | None:
     return None
 
 
+def _skipped_last(dx, want) -> str | None:
+    """A loop that starts one step early (reversed(range(T_x - 1))) leaves dx's last step zero;
+    then no gradient reaches the steps before from da[:, :, -1] either."""
+    T_x = want.shape[2]
+    if not np.any(np.asarray(dx, dtype=float)[:, :, -1]) and np.any(want[:, :, -1]):
+        return (f"dx[:, :, {T_x - 1}] is zeros: the loop skips the last step. "
+                "reversed(range(T_x)) goes T_x - 1, ..., 1, 0.")
+    return None
+
+
 @WEEK.exercise("lstm_backward(da, caches)", [
     _sequence_case(3, 4, 2, 5, 981), _sequence_case(2, 2, 1, 1, 1001),
     _sequence_case(1, 3, 3, 3, 1021)], hints={
@@ -468,7 +489,8 @@ def check_lstm_backward(check, case, grads, want):
                     f"{key} has the shape of {SEQUENCE_LIKE[key]}.")
     wrong = [k for k in SEQUENCE_KEYS if not matches(grads[k], want[k])]
     if wrong:
-        hint = (backward_flow(case, grads, want, "lstm_cell_backward") or _paths_slip(case)
+        hint = (_skipped_last(grads["dx"], want["dx"])
+                or backward_flow(case, grads, want, "lstm_cell_backward") or _paths_slip(case)
                 or accumulated(SEQUENCE_KEYS[2:], grads, want))
         close_at(check, wrong[0], label, grads[wrong[0]], want[wrong[0]], hint or (
             "make lstm_cell_backward's check pass, then: " + SEQUENCE_RULE))
