@@ -59,7 +59,7 @@ def lstm_forward(x, a0, parameters):
         a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], {a_in}, {c_in}, parameters)
         a[:, :, t] = {a_store}
         c[:, :, t] = c_next
-        y[:, :, t] = yt
+        y[:, :, {y_at}] = {y_store}
         caches.append(cache)
     caches = {caches}
     return {returned}
@@ -67,9 +67,10 @@ def lstm_forward(x, a0, parameters):
 
 
 def forward_with(c0="np.zeros((n_a, m))", steps="T_x", a_in="a_next", c_in="c_next",
-                 a_store="a_next", caches="(caches, x)", returned="a, y, c, caches"):
-    return FORWARD.format(c0=c0, steps=steps, a_in=a_in, c_in=c_in, a_store=a_store,
-                          caches=caches, returned=returned)
+                 a_store="a_next", y_at="t", y_store="yt", caches="(caches, x)",
+                 returned="a, y, c, caches"):
+    return FORWARD.format(c0=c0, steps=steps, a_in=a_in, c_in=c_in, a_store=a_store, y_at=y_at,
+                          y_store=y_store, caches=caches, returned=returned)
 
 
 CELL_BACKWARD = """
@@ -179,6 +180,10 @@ MISTAKES = [
      "every step started from a0 and zeros"),
     ("lstm_forward", "a restarted, c carried", forward_with(a_in="a0"),
      "step 0 is right, so the cell is, but step 1 is not"),
+    ("lstm_forward", "y one step late", forward_with(y_at="t - 1"),
+     "a and c are right: y[:, :, t] = yt"),
+    ("lstm_forward", "a_next into y", forward_with(y_store="a_next"),
+     "y[:, :, t] takes its yt, (n_y, m)"),
     ("lstm_forward", "caches alone", forward_with(caches="caches"),
      "the list of the 5 caches alone"),
     ("lstm_cell_backward", "no dc_next", cell_backward_with(dc="da_next * ot * (1 - tanh_c ** 2)"),

@@ -17,7 +17,7 @@ import numpy as np
 
 from ...rnn_utils import sigmoid, softmax
 from .. import diagnoses
-from ..core import Upstream
+from ..core import Upstream, layout
 from . import WEEK
 from .recurrent import (
     accumulated,
@@ -234,7 +234,9 @@ def _steps_slip(case, a, c, want: tuple) -> str | None:
     _forward_case(3, 5, 2, 4, 5, 861), _forward_case(1, 2, 3, 1, 1, 881),
     _forward_case(2, 3, 4, 2, 4, 901)], hints={
     **FORWARD_HINTS, "IndexError": "x[:, :, t] is step t of x (n_x, m, T_x), for t in "
-                                   "range(T_x)."})
+                                   "range(T_x).",
+    "could not broadcast input array": "a[:, :, t] and c[:, :, t] take the cell's a_next and "
+                                       "c_next, (n_a, m); y[:, :, t] takes its yt, (n_y, m)."})
 def check_lstm_forward(check, case, out, want):
     n_x, m, T_x = case["x"].shape
     n_y, n_a = case["parameters"]["Wy"].shape
@@ -250,14 +252,15 @@ def check_lstm_forward(check, case, out, want):
                                               "step by step.")
         check.shape(f"{name}{label}", got, ref.shape, f"{name} is ({rows}, m, T_x): one "
                                                       f"({rows}, m) slice per step.")
-        close_at(check, name, label, got, ref, (hint if name != "y" else None) or (
-            Upstream("make lstm_cell_forward's check pass first, then: " + FORWARD_RULE)))
+        close_at(check, name, label, got, ref, "a and c are right: y[:, :, t] = yt, the "
+                 "cell's third output at step t." if name == "y" else hint or (
+                     "make lstm_cell_forward's check pass first, then: " + FORWARD_RULE))
     pair = "caches = (caches, x)"
     check.true(isinstance(caches, tuple | list) and len(caches) == 2
                and isinstance(caches[0], list | tuple),
                "caches must be the pair (list_of_caches, x), but it is "
                + (f"the list of the {T_x} caches alone." if isinstance(caches, list | tuple)
-                  and len(caches) == T_x != 2 else "something else."),
+                  and len(caches) == T_x != 2 else f"{layout(caches)}."),
                f"keep the given line {pair}, with caches the list of the steps' caches.")
     steps, x = caches
     check.true(len(steps) == T_x, f"caches[0] must hold the caches of the {T_x} steps, but it "
