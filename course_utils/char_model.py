@@ -46,9 +46,41 @@ def rnn_step_forward(parameters, a_prev, x):
     return a_next, softmax(parameters["Wya"] @ a_next + parameters["by"])
 
 
+def _check_name_pair(X, Y, a0, parameters, vocab_size) -> None:
+    """A ValueError that says what is wrong with one name's X, Y or a0, and how to build them."""
+    build = ('build them as X = [None] + [char_to_ix[ch] for ch in name] and Y = X[1:] + '
+             '[char_to_ix["\\n"]]')
+    if len(X) != len(Y):
+        raise ValueError(f"X and Y must have the same length, one target per input, but X has "
+                         f"{len(X)} entries and Y {len(Y)}: Y is X shifted by one with the end "
+                         f"of the name at the end; {build}.")
+    if len(X) == 0:
+        raise ValueError(f"X and Y are empty: a name gives at least one step; {build}.")
+    for what, seq in (("X", X), ("Y", Y)):
+        for t, ix in enumerate(seq):
+            if ix is None and what == "X" and t == 0:
+                continue
+            if isinstance(ix, bool) or not isinstance(ix, numbers.Integral) or \
+                    not 0 <= ix < vocab_size:
+                first = " (X[0] alone may be None, the empty first input)" if what == "X" else ""
+                raise ValueError(f"{what}[{t}] is {ix!r}, but it must be a character index 0 to "
+                                 f"{vocab_size - 1}{first}; {build}.")
+    shapes = {k: np.shape(parameters[k]) for k in KEYS if k in parameters}
+    if len(shapes) < len(KEYS):
+        raise ValueError(f"parameters must hold the keys {list(KEYS)}, but they have "
+                         f"{sorted(parameters)}.")
+    n_a = shapes["Waa"][0]
+    if shapes["Wax"][1:] != (vocab_size,) or np.shape(a0) != (n_a, 1):
+        raise ValueError(f"a0 must be a column ({n_a}, 1) and Wax ({n_a}, {vocab_size}), but a0 "
+                         f"has shape {np.shape(a0)} and Wax {shapes['Wax']}: pass the a_prev "
+                         "that the previous name ended with, or np.zeros((n_a, 1)) for the "
+                         "first.")
+
+
 def char_rnn_forward(X, Y, a0, parameters, vocab_size=27):
     """The loss -sum log p(Y[t]) of one name and the cache (y_hat, a, x), dicts by time step;
     X[0] is None (the empty first input), X[t] and Y[t] are character indices."""
+    _check_name_pair(X, Y, a0, parameters, vocab_size)
     x, a, y_hat = {}, {}, {}
     a[-1] = np.copy(a0)
     loss = 0.0
@@ -87,6 +119,11 @@ def char_rnn_backward(X, Y, parameters, cache):
 
 def update_parameters(parameters, gradients, lr):
     """Gradient descent in place, as the classic: parameters[k] += -lr * gradients["d" + k]."""
+    missing = [k for k in GRADIENT_KEYS if not isinstance(gradients, dict) or k not in gradients]
+    if missing:
+        have = sorted(gradients) if isinstance(gradients, dict) else type(gradients).__name__
+        raise ValueError(f"update_parameters: the gradients lack {missing} (they have {have}): "
+                         f"clip must return all five keys {list(GRADIENT_KEYS)}.")
     for k in KEYS:
         parameters[k] += -lr * gradients["d" + k]
     return parameters
@@ -104,5 +141,12 @@ def smooth(loss, cur_loss):
 
 def get_sample(sample_ix, ix_to_char):
     """The name of a list of indices, first letter capitalized (the classic's print_sample)."""
+    if len(sample_ix) == 0:
+        raise ValueError("get_sample: the list of indices is empty; sample returns at least "
+                         "the index of \"\\n\", the end of the name.")
+    unknown = [ix for ix in sample_ix if ix not in ix_to_char]
+    if unknown:
+        raise ValueError(f"get_sample: {unknown[0]!r} is not an index of ix_to_char (0 to "
+                         f"{len(ix_to_char) - 1}): sample must return character indices.")
     txt = "".join(ix_to_char[ix] for ix in sample_ix)
     return txt[0].upper() + txt[1:]
