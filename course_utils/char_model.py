@@ -9,7 +9,7 @@ import numbers
 
 import numpy as np
 
-from .rnn_utils import softmax
+from .rnn_utils import column_softmax as softmax
 
 KEYS = ("Wax", "Waa", "Wya", "b", "by")
 GRADIENT_KEYS = ("dWaa", "dWax", "dWya", "db", "dby")
@@ -19,7 +19,7 @@ class ExplodingGradient(FloatingPointError):
     """The loss or the parameters stopped being finite numbers while training."""
 
 
-def initialize_parameters(n_a, n_x, n_y):
+def initialize_char_parameters(n_a, n_x, n_y):
     """Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a) of randn * 0.01, zero biases b (n_a, 1)
     and by (n_y, 1); seed 1 inside, as the classic."""
     np.random.seed(1)
@@ -89,7 +89,8 @@ def char_rnn_forward(X, Y, a0, parameters, vocab_size=27):
         if X[t] is not None:
             x[t][X[t]] = 1
         a[t], y_hat[t] = rnn_step_forward(parameters, a[t - 1], x[t])
-        loss -= np.log(y_hat[t][Y[t], 0])
+        with np.errstate(divide="ignore", invalid="ignore"):  # refused below, in words
+            loss -= np.log(y_hat[t][Y[t], 0])
     if not np.isfinite(loss):
         raise ExplodingGradient(
             f"the loss of this name is {loss}: the parameters have exploded (largest |entry| "
@@ -117,7 +118,7 @@ def char_rnn_backward(X, Y, parameters, cache):
     return gradients, a
 
 
-def update_parameters(parameters, gradients, lr):
+def update_char_parameters(parameters, gradients, lr):
     """Gradient descent in place, as the classic: parameters[k] += -lr * gradients["d" + k]."""
     missing = [k for k in GRADIENT_KEYS if not isinstance(gradients, dict) or k not in gradients]
     if missing:

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 
 from .cnn import TrainingStopped, _adam_step
 from .learner_code import Parts, failure_words, return_problem
-from .rnn_utils import softmax
+from .rnn_utils import column_softmax as softmax
 
 __all__ = ["KINDS", "LongMemoryRun", "compare", "first_symbol_task", "gradient_through_time",
            "initial_parameters", "plot_gradient_norms", "plot_runs", "train"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..char_model import KEYS, check_temperature, rnn_step_forward
-from ..rnn_utils import softmax
+from ..rnn_utils import column_softmax as softmax
 from ..sequences import char_to_ix as CHAR_TO_IX
 from ..sequences import ix_to_char as IX_TO_CHAR
 from .base import Explorer, Keyword

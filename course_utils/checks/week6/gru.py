@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...rnn_utils import sigmoid
+from ...rnn_utils import logistic as sigmoid
 from .. import diagnoses
 from ..core import Check, _join, alike, describe, layout
 from ..week5.convolution import again, close_at, matches, tensor

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...rnn_utils import sigmoid, softmax
+from ...rnn_utils import column_softmax as softmax
+from ...rnn_utils import logistic as sigmoid
 from .. import diagnoses
 from ..core import Upstream, layout
 from . import WEEK

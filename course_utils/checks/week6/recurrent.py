@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...rnn_utils import sigmoid
+from ...rnn_utils import logistic as sigmoid
 from ..core import Check, layout
 from ..week5.convolution import again, close_at, gives, matches, slip, tensor
 

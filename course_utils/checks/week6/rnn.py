@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...rnn_utils import softmax
+from ...rnn_utils import column_softmax as softmax
 from .. import diagnoses
 from ..core import Upstream
 from . import WEEK
