@@ -371,3 +371,10 @@ def test_every_check_answers_within_a_second(solution, name, capsys):
     start = time.perf_counter()
     CHECKS[name](solution[name])
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("label", ["not fed back", "probabilities fed back", "a_prev not carried"])
+def test_a_feedback_slip_gets_its_own_hint_alone(solution, label):
+    source = next(m[2] for m in MISTAKES if m[0] == "sample" and m[1] == label)
+    text = failure("sample", implement(solution, source)["sample"])
+    assert "Or:" not in text and "seed" not in text.split("Hint: ")[1], text

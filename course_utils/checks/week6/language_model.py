@@ -5,12 +5,13 @@ sample's seeding rule (np.random.seed(counter + seed) before draw k, so draw k u
 is named from cases whose distribution is the same at every step (all weights zero, only by):
 there the draws of every seeding rule, argmax or a temperature multiplied in are np.random's
 numbers alone, computed here without any model. Its other cases run a real model; a name that
-goes wrong from its second character is compared with the second draws of the common feedback
-slips, computed with the given rnn_step_forward. optimize updates `parameters` in place (the one
-exception to no-mutation): it gets its own copy, read after the call, so a learner who does not
-update in place is failed and one who does is not. model's printing is captured (not shown) and
-its calls of the learner's optimize and sample are recorded while it runs, so a loop that does
-not carry a_prev, trains on the wrong name or prints every iteration is named.
+goes wrong from its second character is compared with the first draws of the common feedback
+slips, run on the learner's own draws with the given rnn_step_forward. optimize updates
+`parameters` in place (the one exception to no-mutation): it gets its own copy, read after the
+call, so a learner who does not update in place is failed and one who does is not. model's
+printing is captured (not shown) and its calls of the learner's optimize and sample are recorded
+while it runs, so a loop that does not carry a_prev, trains on the wrong name or prints every
+iteration is named.
 """
 
 from __future__ import annotations
@@ -264,23 +265,29 @@ def _flat_slip(got: list, by: np.ndarray, seed: int, temperature: float) -> str 
     return next((hint for draws, hint in slips if body == draws[:len(body)]), None)
 
 
-def _second_draw_slip(got: list, parameters: dict, seed: int) -> str | None:
-    """The feedback slip whose second draw is got[1], when the first is right (temperature 1)."""
+def _feedback_slip(got: list, parameters: dict, seed: int, steps: int = 6) -> str | None:
+    """The feedback slip whose first draws (up to `steps`) are got's, at temperature 1: each
+    variant's steps run with the given rnn_step_forward on the learner's own draws."""
     n_a = parameters["Waa"].shape[0]
-    a1, p1 = rnn_step_forward(parameters, np.zeros((n_a, 1)), np.zeros((V, 1)))
-    one_hot = np.zeros((V, 1))
-    one_hot[got[0]] = 1
-    slips = [(a1, np.zeros((V, 1)), "the sampled character is not fed back: after each draw, x "
-                                    "= np.zeros((vocab_size, 1)) and x[idx] = 1, the next "
-                                    "step's input."),
-             (a1, p1, "the probabilities y were fed back as the next input; the input is the "
-                      "character drawn, a one-hot vector: x = np.zeros((vocab_size, 1)), x[idx] "
-                      "= 1."),
-             (np.zeros((n_a, 1)), one_hot, "a_prev is not carried: after each step a_prev = a, "
-                                           "the activation the next step starts from.")]
-    right = _draws(rnn_step_forward(parameters, a1, one_hot)[1].ravel(), [seed + 2], n=1)
-    found = [hint for a_prev, x, hint in slips if [got[1]] != right and _draws(
-        rnn_step_forward(parameters, a_prev, x)[1].ravel(), [seed + 2], n=1) == [got[1]]]
+    zeros = np.zeros((n_a, 1))
+
+    def draws(feed: str, carry: bool) -> list[int]:
+        a, x, out = zeros, np.zeros((V, 1)), []
+        for k, idx in enumerate(got[:steps]):
+            a, p = rnn_step_forward(parameters, a if carry else zeros, x)
+            out += _draws(p.ravel(), [seed + 2 * k], n=1)
+            x = {"one-hot": np.eye(V)[:, [idx]], "probabilities": p, "nothing": 0 * x}[feed]
+        return out
+    slips = [("nothing", True, "the sampled character is not fed back: after each draw, x = "
+                               "np.zeros((vocab_size, 1)) and x[idx] = 1, the next step's input."),
+             ("probabilities", True, "the probabilities y were fed back as the next input; the "
+                                     "input is the character drawn, a one-hot vector: x = "
+                                     "np.zeros((vocab_size, 1)), x[idx] = 1."),
+             ("one-hot", False, "a_prev is not carried: after each step a_prev = a, the "
+                                "activation the next step starts from.")]
+    if draws("one-hot", True) == got[:steps]:
+        return None
+    found = [hint for feed, carry, hint in slips if draws(feed, carry) == got[:steps]]
     return " Or: ".join(found) or None
 
 
@@ -337,7 +344,7 @@ def check_sample(check, case, out, want):
             hint = ("the name stopped at 49 characters: the limit is 50 draws. " + STOP_RULE)
         if not hint and got[:1] == want[:1] and len(got) > 1 and len(want) > 1 and \
                 got[1] != want[1] and parameters is MODEL and temperature == 1:
-            hint = _second_draw_slip(got, parameters, seed)
+            hint = _feedback_slip(got, parameters, seed)
     check.true(got == want, f"{label} is wrong.\n  expected: {show(np.array(want))} "
                             f"{_text(want)}\n  got:      {show(np.array(got))} {_text(got)}",
                hint or SAMPLE_RULE + " " + STOP_RULE)
