@@ -430,3 +430,20 @@ def test_hidden_state_viewer_shows_itself_and_returns_the_object(parameters):
     viewer = hidden_state_viewer(parameters, name="emma")
     assert isinstance(viewer, HiddenStateViewer) and viewer.last_run.state == "done"
     assert viewer.frame.updates == 1 and texts(viewer.inputs)[:5] == ["·", *"emma"]
+
+
+def test_before_the_model_is_trained_both_explorers_say_to_train_it_and_stay_alive(
+        ns, parameters, train_names):
+    """parameters is None (the learner's model not written yet): no crash, the words say what
+    to do, and the explorer draws once parameters exist."""
+    gen = NamesGenerator(ns["sample"], None, train_names)
+    assert gen.run().state == "failed" and "Write `model` (Exercise 8)" in gen.status.value
+    assert [bar.get_height() for bar in gen.bars] == [0.0] * 27
+    assert gen.panel_note.get_text().startswith("parameters is None")
+    viewer = HiddenStateViewer(None, name="emma")
+    assert viewer.run().state == "failed" and "there is no trained model yet" in \
+        viewer.status.value
+    assert not viewer.image.get_visible()
+    gen.parameters = parameters
+    assert gen.set(seed=3).state == "done"
+    assert shown_names(gen) == displayed(expected_names(ns, parameters, 3, 1.0))

@@ -23,7 +23,7 @@ from .base import Explorer
 from .controls import LOOK
 from .filters import MAP_COLORS
 from .frame import plain
-from .names import check_parameters
+from .names import require_trained, trained_or_none
 
 MAX_LETTERS = 20  # the longest training name has 11
 MIN_COLUMNS = 8  # a short name is not stretched over the whole width
@@ -59,7 +59,7 @@ class HiddenStateViewer(Explorer):
     BOXES = ([0.07, 0.44, 0.82, 0.46], [0.07, 0.1, 0.82, 0.22], [0.91, 0.44, 0.012, 0.46])
 
     def __init__(self, parameters, char_to_ix=CHAR_TO_IX, ix_to_char=IX_TO_CHAR, **values):
-        self.parameters = check_parameters(self.NAME, parameters)
+        self.parameters = trained_or_none(self.NAME, parameters)
         self.char_to_ix, self.ix_to_char = char_to_ix, ix_to_char
         super().__init__(**values)
 
@@ -75,6 +75,7 @@ class HiddenStateViewer(Explorer):
                                         continuous_update=False, **LOOK)}
 
     def start(self, run):
+        require_trained(self.parameters)
         name = run.settings["name"].strip().lower()
         if not name:
             raise StopRun("failed", "Type a name (letters a-z), then press Enter.")
@@ -100,7 +101,8 @@ class HiddenStateViewer(Explorer):
 
     def build(self, frame):
         heat, bars, scale = frame.axes
-        n_a, columns = self.parameters["Waa"].shape[0], MAX_LETTERS + 1
+        n_a = 1 if self.parameters is None else self.parameters["Waa"].shape[0]
+        columns = MAX_LETTERS + 1
         self.image = frame.animate(heat.imshow(np.zeros((n_a, 1)), cmap=MAP_COLORS, vmin=-1,
                                                vmax=1, aspect="auto", interpolation="nearest"))
         frame.figure.colorbar(self.image, cax=scale).ax.tick_params(labelsize=7)

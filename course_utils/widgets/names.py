@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..char_model import KEYS, check_temperature, rnn_step_forward
+from ..learner_code import StopRun
 from ..rnn_utils import column_softmax as softmax
 from ..sequences import char_to_ix as CHAR_TO_IX
 from ..sequences import ix_to_char as IX_TO_CHAR
@@ -61,6 +62,22 @@ def check_parameters(who: str, parameters) -> dict:
     return parameters
 
 
+UNTRAINED = ("parameters is None: there is no trained model yet. Write `model` (Exercise 8), run "
+             "the cell that trains it, then run this cell again.")
+
+
+def trained_or_none(who: str, parameters):
+    """None (no trained model yet: the explorer says so when it runs) or the checked dict."""
+    return None if parameters is None else check_parameters(who, parameters)
+
+
+def require_trained(parameters) -> dict:
+    """The parameters, or a StopRun that says to train the model first."""
+    if parameters is None:
+        raise StopRun("failed", UNTRAINED)
+    return parameters
+
+
 def _indices_problem(char_to_ix):
     """The contract of `sample`'s return: a list of indices ending with that of "\\n"."""
     vocab, end = len(char_to_ix), char_to_ix["\n"]
@@ -98,7 +115,7 @@ class NamesGenerator(Explorer):
 
     def __init__(self, sample, parameters, train_names, char_to_ix=CHAR_TO_IX,
                  ix_to_char=IX_TO_CHAR, **values):
-        self.parameters = check_parameters(self.NAME, parameters)
+        self.parameters = trained_or_none(self.NAME, parameters)
         if isinstance(train_names, str) or not all(isinstance(n, str) for n in train_names):
             raise TypeError(f"{self.NAME}: train_names must be the list of training names "
                             "(str), as load_names() returns first.")
@@ -122,6 +139,7 @@ class NamesGenerator(Explorer):
                 "seed": slider("seed", v["seed"], 0, 100)}
 
     def start(self, run):
+        require_trained(self.parameters)
         run.work["names"] = []
 
     def step(self, run, i):
@@ -163,7 +181,8 @@ class NamesGenerator(Explorer):
 
     def draw(self, run):
         s, names = run.settings, run.work.get("names", [])
-        p = first_character_distribution(self.parameters, s["temperature"])
+        p = (np.zeros(len(self.char_to_ix)) if self.parameters is None else
+             first_character_distribution(self.parameters, s["temperature"]))
         for bar, height in zip(self.bars, p):
             bar.set_height(height)
         self.frame.axes[1].set_ylim(0, max(0.1, np.ceil(max(p.max(), self.shares.max()) * 11) /
