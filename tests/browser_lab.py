@@ -184,6 +184,7 @@ ERRORS = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']
 CELL_ANCESTOR = ("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '),"
                  " ' jp-Cell ')][1]")
 CONTROLS = ".widget-hslider, .widget-dropdown"
+TEXT_BOXES = ".widget-text"
 RUNNING = ("[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
            ".some(p => p.textContent.includes('*'))")
 
@@ -400,6 +401,16 @@ class NotebookPage:
 
     def controls(self):
         return self.page.locator(CONTROLS).all()
+
+    def text_boxes(self):
+        """The explorers' text entries (week 6's name box), each to type into."""
+        return self.page.locator(TEXT_BOXES).all()
+
+    def type_into(self, box, text: str) -> None:
+        """Replaces the entry's text by `text` and presses Enter, as a learner types it."""
+        field = box.locator("input")
+        field.fill(text)
+        field.press("Enter")
 
     @staticmethod
     def cell_of(control):

@@ -6,7 +6,8 @@ blank-first-plot bug of ../shared/design.md shows up on some runs only and does 
 the week; once for the others) and check every plot is drawn and not blank; then move every
 slider and dropdown of every explorer by keyboard and by mouse (each move must change the
 setting: the driver moves towards the side with room): the rendered figure must really change
-and never be blank. Each week is a unit of its own on the test workers (tests/conftest.py), so the
+and never be blank; type two names into every text box (week 6's name box) and the figure must
+redraw for each. Each week is a unit of its own on the test workers (tests/conftest.py), so the
 weeks share both workers. Screenshots of every step go to artifacts/browser/ (git-ignored).
 """
 
@@ -70,7 +71,16 @@ def test_run_all_then_every_control_redraws_its_plot_by_keyboard_and_by_mouse(se
             assert recorder.settle(), f"control {index}: its plot kept changing for 15 s"
             after = notebook.pixels(figure, save_as=f"control-{index}-after-{how}")
             assert not is_blank(after), f"control {index}: blank plot after a {how} move"
-        assert notebook.error_outputs() == []
+    for index, box in enumerate(notebook.text_boxes()):
+        figure = notebook.figure_of(box)
+        assert notebook.recorder(box).settle(), f"text box {index}: its plot kept changing"
+        for typed in ("maria", "qzx"):
+            before, before_src = notebook.pixels(figure), notebook.source(figure)
+            notebook.type_into(box, typed)
+            notebook.wait_for_new_figure(figure, before, before_src)
+            after = notebook.pixels(figure, save_as=f"text-{index}-{typed}")
+            assert not is_blank(after), f"text box {index}: blank plot after typing {typed!r}"
+    assert notebook.error_outputs() == []
 
 
 def test_assignment_list_shows_every_released_week(server, page):
