@@ -184,7 +184,8 @@ ERRORS = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']
 CELL_ANCESTOR = ("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '),"
                  " ' jp-Cell ')][1]")
 CONTROLS = ".widget-hslider, .widget-dropdown"
-TEXT_BOXES = ".widget-text"
+# ipywidgets gives number boxes (IntText) the class widget-text too: only text inputs here.
+TEXT_BOXES = ".widget-text:has(> input[type=\"text\"])"
 RUNNING = ("[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
            ".some(p => p.textContent.includes('*'))")
 
