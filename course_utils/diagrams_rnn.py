@@ -383,7 +383,7 @@ def rnn_types() -> Figure:
               linestyle=":", linewidth=1, gid="encoder|decoder")
     s.text(cells[0].x + 0.2, 0.6, "encoder", size=8, color=CACHE)
     s.text(cells[-1].x - 0.1, 0.6, "decoder", size=8, color=CACHE)
-    panels.append(("many-to-many", f"$T_x = {T_x} \\neq T_y = {T_y}$", "translation",
+    panels.append(("many-to-many", f"$T_x = {T_x},\\ T_y = {T_y}$", "translation",
                    cells))
     for name, shape, example, row in panels:
         x = (row[0].left + row[-1].right) / 2
@@ -556,8 +556,10 @@ def sampling(chars=("a", "n", "n", "a", "\n"), probabilities=None, vocabulary=No
                   (x_next.left - 0.03, x_next.y)], color=FORWARD, gid="feedback",
               label=f"char {t} -> x {t + 1}", dashed=True, lw=1.1)
     s.text(0.15, 0.12, "$x^{\\langle 1\\rangle} = a^{\\langle 0\\rangle} = \\vec{0}$; dashed: "
-           "the sampled character is the next input" + ("" if stops else
-                                                        "; no EOS sampled yet"),
+           "the sampled character is the next input"
+           + ("" if p is None else f"; bars: the {top} likeliest characters, or the "
+              f"{top - 1} likeliest and the drawn one (blue)")
+           + ("" if stops else "; no EOS sampled yet"),
            size=9, ha="left", color=CACHE)
     return s.fig
 

@@ -299,7 +299,7 @@ def test_the_gru_cell_is_the_full_gru_of_the_api_with_its_equations():
 # -- 5.-6. the RNN types, bidirectional and deep --------------------------------------------
 def test_the_rnn_types_show_four_panels_with_the_outputs_fed_back_in_generation():
     fig = rnn.rnn_types()
-    assert_shows(fig, "many-to-one", "one-to-many", "$T_x = T_y = 3$", "$T_x = 3 \\neq T_y = 2$",
+    assert_shows(fig, "many-to-one", "one-to-many", "$T_x = T_y = 3$", "$T_x = 3,\\ T_y = 2$",
                  "sentiment: review → stars", "music, names", "translation", "encoder",
                  "decoder")
     assert shown(fig).count("many-to-many") == 2

@@ -27,7 +27,7 @@ from .names import require_trained, trained_or_none
 
 MAX_LETTERS = 20  # the longest training name has 11
 MIN_COLUMNS = 8  # a short name is not stretched over the whole width
-START, END = "·", "end"  # how the empty first input and "\n" are labelled
+START, END = "start", "end"  # how the empty first input (zeros) and "\n" are labelled
 
 
 def read_name(parameters: dict, name: str, char_to_ix=CHAR_TO_IX):
