@@ -4,7 +4,7 @@ Each week's module has `run(repeat) -> list[Row]`; add later weeks to WEEKS. `im
 measures loading a learner's own picture (used from week 1 on).
 """
 
-from . import images, week1, week2, week3, week4, week5
+from . import images, week1, week2, week3, week4, week5, week6
 
 WEEKS = {"images": images.run, "week1": week1.run, "week2": week2.run, "week3": week3.run,
-         "week4": week4.run, "week5": week5.run}
+         "week4": week4.run, "week5": week5.run, "week6": week6.run}
