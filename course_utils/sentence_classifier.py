@@ -31,7 +31,7 @@ from .learner_code import failure_words
 from .rnn_utils import column_softmax
 
 __all__ = ["SENTENCES_FILE", "SentenceModel", "UnseenReport", "accuracy", "bag_of_words",
-           "confusion_counts", "load_sentences", "plot_confusion", "predict_labels",
+           "confusion_counts", "load_sentences", "plot_confusion", "plot_losses", "predict_labels",
            "train_average_classifier", "train_bag_of_words_classifier", "unseen_word_report"]
 
 SENTENCES_FILE = "sentences.tsv"
@@ -319,6 +319,22 @@ def plot_confusion(labels, predicted, classes, *, title: str | None = None) -> F
     share = np.trace(counts) / counts.sum()
     ax.set_title(f"{title + ': ' if title else ''}{np.trace(counts)} of {counts.sum()} right "
                  f"({share:.0%})")
+    return fig
+
+
+def plot_losses(models: dict) -> Figure:
+    """Each model's training loss per iteration (`models` maps a name to a SentenceModel)."""
+    if not isinstance(models, dict) or not models:
+        raise TypeError("models must be a dict name -> model, e.g. {'averaged': averaged, "
+                        "'bag of words': counted}.")
+    fig = Figure(figsize=(5.5, 3.4), layout="constrained")
+    ax = fig.add_subplot()
+    for name, model in models.items():
+        losses = _check_model(model).losses
+        ax.plot(np.arange(1, len(losses) + 1), losses, label=f"{name}: {losses[-1]:.3f} at the end")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("training loss (cross-entropy + L2)")
+    ax.legend()
     return fig
 
 

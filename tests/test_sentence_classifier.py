@@ -247,6 +247,18 @@ def test_the_confusion_figure_draws_the_counts_with_the_class_names():
     assert ax.get_title() == "averaged: 5 of 7 right (71%)"
 
 
+def test_the_loss_figure_draws_each_models_curve(world):
+    vectors, train, y_train, _, _ = world
+    models = {"averaged": sc.train_average_classifier(train, y_train, vectors, mean_vector,
+                                                      iterations=30),
+              "bag of words": sc.train_bag_of_words_classifier(train, y_train, iterations=40)}
+    ax, = sc.plot_losses(models).axes
+    for line, (name, model) in zip(ax.get_lines(), models.items(), strict=True):
+        np.testing.assert_array_equal(line.get_xdata(), np.arange(1, len(model.losses) + 1))
+        np.testing.assert_array_equal(line.get_ydata(), model.losses)
+        assert line.get_label() == f"{name}: {model.losses[-1]:.3f} at the end"
+
+
 def test_the_unseen_word_report_lists_the_new_words_and_each_models_answer(world):
     vectors, train, y_train, test, y_test = world
     models = {"averaged": sc.train_average_classifier(train, y_train, vectors, mean_vector,
