@@ -283,3 +283,26 @@ def test_the_unseen_word_report_lists_the_new_words_and_each_models_answer(world
     only_vectors = sc.unseen_word_report(models, train, ["zzz glad", "zzz"], [0, 0],
                                          word_to_vec_map=vectors)
     assert only_vectors.rows == [], "zzz has no vector, so it does not count"
+
+
+# -- with the course's word vectors -------------------------------------------------------------
+def test_on_the_course_sentences_the_word_vectors_beat_the_bag_of_words():
+    """The point of section 8: with train_word_vectors() (learned from the World English Bible)
+    the averaged model classifies the test sentences, whose class words training never showed,
+    far better than the bag of words (measured: 68 vs 50 of 75 right)."""
+    word_vectors = pytest.importorskip("course_utils.word_vectors")
+    vectors = word_vectors.train_word_vectors()
+    X_train, Y_train, X_test, Y_test, classes = sc.load_sentences()
+    words = [w for s in X_train + X_test for w in s.lower().split()]
+    assert np.mean([w in vectors for w in words]) > 0.99
+    averaged = sc.train_average_classifier(X_train, Y_train, vectors, mean_vector,
+                                           classes=classes)
+    counted = sc.train_bag_of_words_classifier(X_train, Y_train, classes=classes)
+    assert sc.accuracy(counted, X_train, Y_train) == 1.0, "it knows its training words"
+    assert sc.accuracy(averaged, X_test, Y_test) >= 0.85
+    assert sc.accuracy(counted, X_test, Y_test) <= 0.72
+    report = sc.unseen_word_report({"averaged": averaged, "bag of words": counted}, X_train,
+                                   X_test, Y_test)
+    assert len(report.rows) == 72
+    shares = report.accuracies()
+    assert shares["averaged"] >= shares["bag of words"] + 0.15, shares
