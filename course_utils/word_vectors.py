@@ -20,11 +20,13 @@ from pathlib import Path
 
 import h5py
 import numpy as np
+from matplotlib.figure import Figure
 
 from .data import DatasetError, _fail, _read_keys, dataset_path
 
-__all__ = ["EQUALIZE_PAIRS", "Cooccurrence", "DatasetError", "load_cooccurrence", "nearest",
-           "ppmi", "train_word_vectors", "truncated_svd"]
+__all__ = ["EQUALIZE_PAIRS", "Cooccurrence", "DatasetError", "analogy_rank", "bias_plane",
+           "load_cooccurrence", "nearest", "plot_bias_plane", "ppmi", "train_word_vectors",
+           "truncated_svd"]
 
 FILE = "web_cooccurrence.h5"
 KEYS = ("vocabulary", "word_counts", "rows", "cols", "counts")
@@ -190,3 +192,79 @@ def nearest(word: str, word_to_vec_map: dict, k: int = 5) -> list:
     scores[words.index(key)] = -np.inf
     order = np.argsort(-scores, kind="stable")[:k]
     return [(words[i], float(scores[i])) for i in order]
+
+
+def analogy_rank(word_a: str, word_b: str, word_c: str, word_d: str,
+                 word_to_vec_map: dict) -> int:
+    """Where `word_d` ranks (1 = best) for "a is to b as c is to ?" by the analogy rule,
+    cos(e_b - e_a, e_w - e_c) over the words w that are none of a, b, c."""
+    words = list(word_to_vec_map)
+    missing = [w for w in (word_a, word_b, word_c, word_d) if w not in word_to_vec_map]
+    if missing:
+        raise KeyError(f"{', '.join(map(repr, missing))} not in word_to_vec_map: use words of "
+                       "its vocabulary.")
+    E = np.array([word_to_vec_map[w] for w in words], dtype=np.float64)
+    target = np.asarray(word_to_vec_map[word_b]) - np.asarray(word_to_vec_map[word_a])
+    D = E - np.asarray(word_to_vec_map[word_c])
+    scores = D @ target / np.maximum(np.linalg.norm(D, axis=1) * np.linalg.norm(target), 1e-12)
+    scores[[words.index(w) for w in (word_a, word_b, word_c)]] = -np.inf
+    return 1 + int(np.sum(scores > scores[words.index(word_d)]))
+
+
+def _unit(v) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float64).ravel()
+    return v / max(float(np.linalg.norm(v)), 1e-12)
+
+
+def bias_plane(word_to_vec_map: dict, g, words) -> tuple[np.ndarray, np.ndarray]:
+    """Two orthonormal directions to draw embeddings on: the bias axis g, and the direction
+    orthogonal to g along which `words` spread the most (their first principal direction)."""
+    x = _unit(g)
+    E = np.array([word_to_vec_map[w] for w in words], dtype=np.float64)
+    rest = E - np.outer(E @ x, x)
+    rest -= rest.mean(axis=0)
+    y = np.linalg.svd(rest, full_matrices=False)[2][0]
+    y = _unit(y - (y @ x) * x)
+    return x, y
+
+
+def plot_bias_plane(word_to_vec_map: dict, g, neutral, pairs, neutralize=None,
+                    equalize=None) -> Figure:
+    """The lecture's debiasing picture on real vectors: each word at (its part along the bias
+    axis g, its part along a direction orthogonal to g), before, and after the learner's
+    `neutralize` (neutral words) and `equalize` (pairs) when they are given."""
+    for w in [*neutral, *(w for pair in pairs for w in pair)]:
+        if w not in word_to_vec_map:
+            raise KeyError(f"{w!r} is not in word_to_vec_map: draw words of its vocabulary.")
+    x, y = bias_plane(word_to_vec_map, g, [*neutral, *(w for p in pairs for w in p)])
+    before = {w: word_to_vec_map[w] for w in [*neutral, *(w for p in pairs for w in p)]}
+    panels = [("before", before)]
+    if neutralize is not None and equalize is not None:
+        after = {w: np.asarray(neutralize(w, g, word_to_vec_map)) for w in neutral}
+        for pair in pairs:
+            e1, e2 = equalize(tuple(pair), g, word_to_vec_map)
+            after[pair[0]], after[pair[1]] = np.asarray(e1), np.asarray(e2)
+        panels.append(("after neutralize and equalize (yours)", after))
+    fig = Figure(figsize=(5.2 * len(panels), 4.4), layout="constrained")
+    axes = fig.subplots(1, len(panels), sharex=True, sharey=True, squeeze=False)[0]
+    for ax, (title, vectors) in zip(axes, panels):
+        ax.axvline(0, color="#bbbbbb", linewidth=1, zorder=0)
+        points = {w: (float(np.ravel(v) @ x), float(np.ravel(v) @ y)) for w, v in vectors.items()}
+        for pair in pairs:
+            (x1, y1), (x2, y2) = points[pair[0]], points[pair[1]]
+            ax.plot([x1, x2], [y1, y2], color="#e08a2c", linewidth=1, alpha=0.7,
+                    gid=f"pair {pair[0]}-{pair[1]}")
+        for kind, group, color in (("neutral", list(neutral), "#2a6ebb"),
+                                   ("pair", [w for p in pairs for w in p], "#c0561b")):
+            xy = np.array([points[w] for w in group])
+            ax.scatter(xy[:, 0], xy[:, 1], color=color, s=18, gid=kind,
+                       label="should be neutral" if kind == "neutral" else "gender pairs")
+            for w, (px, py) in zip(group, xy):
+                ax.annotate(w, (px, py), xytext=(3, 3), textcoords="offset points", size=8,
+                            color=color)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("along the bias axis g = e_woman - e_man (toward woman: right)")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("along the strongest other direction")
+    axes[0].legend(fontsize=8, loc="best")
+    return fig

@@ -15,8 +15,11 @@ from course_utils.data import DATASETS_DIR, DatasetError
 from course_utils.word_vectors import (
     EQUALIZE_PAIRS,
     Cooccurrence,
+    analogy_rank,
+    bias_plane,
     load_cooccurrence,
     nearest,
+    plot_bias_plane,
     ppmi,
     train_word_vectors,
     truncated_svd,
@@ -243,3 +246,65 @@ def test_the_gender_axis_separates_the_words_the_notebook_uses(vectors):
     assert abs(cos(vectors["teacher"], g)) < 0.05
     for w1, w2 in EQUALIZE_PAIRS:
         assert cos(vectors[w2], g) > cos(vectors[w1], g), (w1, w2)
+
+
+# ---------------------------------------------------------------- analogy ranks, the debias plane
+def test_analogy_rank_is_one_for_the_rules_answer_and_counts_the_words_above(vectors):
+    assert analogy_rank("he", "she", "son", analogy("he", "she", "son", vectors), vectors) == 1
+    rank = analogy_rank("man", "woman", "king", "queen", vectors)
+    words = list(vectors)
+    E = np.array([vectors[w] for w in words])
+    D = E - vectors["king"]
+    target = vectors["woman"] - vectors["man"]
+    scores = D @ target / (np.linalg.norm(D, axis=1) * np.linalg.norm(target))
+    scores[[words.index(w) for w in ("man", "woman", "king")]] = -np.inf
+    assert rank == 1 + int(np.sum(scores > scores[words.index("queen")])) and rank > 1
+    with pytest.raises(KeyError, match="'qzx' not in word_to_vec_map"):
+        analogy_rank("man", "woman", "qzx", "queen", vectors)
+
+
+def reference_neutralize(word, g, word_to_vec_map):
+    e = word_to_vec_map[word]
+    return e - (e @ g) / (g @ g) * g
+
+
+def reference_equalize(pair, bias_axis, word_to_vec_map):
+    e1, e2 = (word_to_vec_map[w] for w in pair)
+    project = lambda v: (v @ bias_axis) / (bias_axis @ bias_axis) * bias_axis  # noqa: E731
+    mu = (e1 + e2) / 2
+    mu_b, mu_orth = project(mu), mu - project(mu)
+    scale = np.sqrt(abs(1 - mu_orth @ mu_orth))
+    return tuple(mu_orth + scale * (project(e) - mu_b) / np.linalg.norm(project(e) - mu_b)
+                 for e in (e1, e2))
+
+
+def drawn(ax, gid):
+    return next(c for c in ax.collections if c.get_gid() == gid).get_offsets().data
+
+
+NEUTRAL, PAIRS = ["shepherd", "nurse", "teacher"], [("king", "queen"), ("father", "mother")]
+
+
+def test_bias_plane_draws_each_word_at_its_parts_along_g_and_across_it(vectors):
+    g = vectors["woman"] - vectors["man"]
+    x, y = bias_plane(vectors, g, NEUTRAL + [w for p in PAIRS for w in p])
+    assert abs(x @ y) < 1e-9 and np.isclose(np.linalg.norm(y), 1)
+    before, after = plot_bias_plane(vectors, g, NEUTRAL, PAIRS, reference_neutralize,
+                                    reference_equalize).axes
+    want = np.array([[vectors[w] @ x, vectors[w] @ y] for w in NEUTRAL])
+    np.testing.assert_allclose(drawn(before, "neutral"), want)
+    assert abs(drawn(before, "neutral")[0, 0]) > 0.2      # shepherd leans along g before
+    np.testing.assert_allclose(drawn(after, "neutral")[:, 0], 0, atol=1e-9)
+    np.testing.assert_allclose(drawn(after, "neutral")[:, 1], want[:, 1])
+    pairs = drawn(after, "pair")
+    np.testing.assert_allclose(pairs[0::2, 0], -pairs[1::2, 0], atol=1e-9)   # symmetric about 0
+    np.testing.assert_allclose(pairs[0::2, 1], pairs[1::2, 1], atol=1e-9)
+    assert [t.get_text() for t in after.texts] == NEUTRAL + [w for p in PAIRS for w in p]
+
+
+def test_bias_plane_without_the_learners_functions_has_one_panel_and_refuses_unknown_words(
+        vectors):
+    g = vectors["woman"] - vectors["man"]
+    assert len(plot_bias_plane(vectors, g, NEUTRAL, PAIRS).axes) == 1
+    with pytest.raises(KeyError, match="'qzx' is not in word_to_vec_map"):
+        plot_bias_plane(vectors, g, ["qzx"], PAIRS)
