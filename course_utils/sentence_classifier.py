@@ -345,6 +345,7 @@ class UnseenReport:
 
     rows: list[dict]
     models: list[str]
+    min_unseen: int = 1
 
     def accuracies(self) -> dict[str, float]:
         """Each model's accuracy on these sentences."""
@@ -352,8 +353,9 @@ class UnseenReport:
                 if self.rows else float("nan") for name in self.models}
 
     def __str__(self) -> str:
-        lines = [f"{len(self.rows)} test sentences hold words no training sentence holds "
-                 "(in [brackets]); ✓ right, ✗ wrong:"]
+        words = "a word" if self.min_unseen == 1 else f"{self.min_unseen} or more words"
+        lines = [f"{len(self.rows)} test sentences hold {words} that no training sentence holds "
+                 "(in [brackets]); the true class first, then ✓ right, ✗ wrong:"]
         for row in self.rows:
             marks = "  ".join(f"{'✓' if row['right'][n] else '✗'} {n}: {row['predicted'][n]}"
                               for n in self.models)
@@ -389,4 +391,4 @@ def unseen_word_report(models: dict, train_sentences, test_sentences, test_label
                          "unseen": unseen,
                          "predicted": {n: classes[p[j]] for n, p in predicted.items()},
                          "right": {n: bool(p[j] == y[j]) for n, p in predicted.items()}})
-    return UnseenReport(rows, list(models))
+    return UnseenReport(rows, list(models), min_unseen)

@@ -195,9 +195,12 @@ def nearest(word: str, word_to_vec_map: dict, k: int = 5) -> list:
 
 
 def analogy_rank(word_a: str, word_b: str, word_c: str, word_d: str,
-                 word_to_vec_map: dict) -> int:
-    """Where `word_d` ranks (1 = best) for "a is to b as c is to ?" by the analogy rule,
-    cos(e_b - e_a, e_w - e_c) over the words w that are none of a, b, c."""
+                 word_to_vec_map: dict, *, rule: str = "differences") -> int:
+    """Where `word_d` ranks (1 = best) for "a is to b as c is to ?" among the words w that are
+    none of a, b, c: by cos(e_b - e_a, e_w - e_c) (rule "differences", the exercise's), or by
+    cos(e_w, e_c - e_a + e_b) (rule "sum", the lecture's)."""
+    if rule not in ("differences", "sum"):
+        raise ValueError(f"rule must be 'differences' or 'sum', not {rule!r}.")
     words = list(word_to_vec_map)
     missing = [w for w in (word_a, word_b, word_c, word_d) if w not in word_to_vec_map]
     if missing:
@@ -206,6 +209,8 @@ def analogy_rank(word_a: str, word_b: str, word_c: str, word_d: str,
     E = np.array([word_to_vec_map[w] for w in words], dtype=np.float64)
     target = np.asarray(word_to_vec_map[word_b]) - np.asarray(word_to_vec_map[word_a])
     D = E - np.asarray(word_to_vec_map[word_c])
+    if rule == "sum":
+        D, target = E, target + np.asarray(word_to_vec_map[word_c])
     scores = D @ target / np.maximum(np.linalg.norm(D, axis=1) * np.linalg.norm(target), 1e-12)
     scores[[words.index(w) for w in (word_a, word_b, word_c)]] = -np.inf
     return 1 + int(np.sum(scores > scores[words.index(word_d)]))
@@ -263,7 +268,7 @@ def plot_bias_plane(word_to_vec_map: dict, g, neutral, pairs, neutralize=None,
                 ax.annotate(w, (px, py), xytext=(3, 3), textcoords="offset points", size=8,
                             color=color)
         ax.set_title(title, fontsize=10)
-        ax.set_xlabel("along the bias axis g = e_woman - e_man (toward woman: right)")
+        ax.set_xlabel("along the bias axis g (toward female: right)")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("along the strongest other direction")
     axes[0].legend(fontsize=8, loc="best")

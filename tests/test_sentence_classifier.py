@@ -276,7 +276,7 @@ def test_the_unseen_word_report_lists_the_new_words_and_each_models_answer(world
         assert [r["predicted"][name] for r in report.rows] == [CLASSES[p] for p in predicted]
     assert report.accuracies()["averaged"] > report.accuracies()["bag of words"] + 0.3
     text = str(report)
-    assert text.startswith("30 test sentences hold words no training sentence holds")
+    assert text.startswith("30 test sentences hold a word that no training sentence holds")
     assert "[" + row["unseen"][0] + "]" in text.splitlines()[1]
     none = sc.unseen_word_report(models, train, train, y_train)
     assert none.rows == [] and np.isnan(none.accuracies()["averaged"])

@@ -261,6 +261,13 @@ def test_analogy_rank_is_one_for_the_rules_answer_and_counts_the_words_above(vec
     assert rank == 1 + int(np.sum(scores > scores[words.index("queen")])) and rank > 1
     with pytest.raises(KeyError, match="'qzx' not in word_to_vec_map"):
         analogy_rank("man", "woman", "qzx", "queen", vectors)
+    summed = E @ (target + vectors["king"]) / (np.linalg.norm(E, axis=1)
+                                               * np.linalg.norm(target + vectors["king"]))
+    summed[[words.index(w) for w in ("man", "woman", "king")]] = -np.inf
+    assert analogy_rank("man", "woman", "king", "queen", vectors, rule="sum") == 1 + int(
+        np.sum(summed > summed[words.index("queen")]))
+    with pytest.raises(ValueError, match="rule must be"):
+        analogy_rank("man", "woman", "king", "queen", vectors, rule="add")
 
 
 def reference_neutralize(word, g, word_to_vec_map):
