@@ -63,6 +63,26 @@ def rename_parameters(source: str, name: str) -> str:
     return ast.unparse(tree)
 
 
+def implemented(solution: dict, source: str) -> dict:
+    """A copy of the `solution` namespace with `source` (another version of some of its
+    functions, e.g. a common mistake) run in it."""
+    namespace = dict(solution)
+    exec(source, namespace)
+    return namespace
+
+
+def check_message(check, function) -> str:
+    """The message of the CheckFailed that `check(function)` raises (fails when it passes)."""
+    import numpy as np
+    import pytest
+
+    from course_utils.checks import CheckFailed
+
+    with pytest.raises(CheckFailed) as caught, np.errstate(all="ignore"):
+        check(function)
+    return str(caught.value)
+
+
 def run_test_cell(namespace: dict, source: str) -> str:
     """Runs a test cell (visible check and hidden tests) in `namespace`; returns its output."""
     out = io.StringIO()

@@ -12,7 +12,7 @@ from autograder.solution_code import solution_namespace
 from course_utils.checks import CheckFailed
 from course_utils.checks.week6 import CHECKS
 from course_utils.checks.week6.embeddings import SLIPS, TRAPS, _equalize_slip
-from tests.helpers import check_suite
+from tests.helpers import check_message, check_suite, implemented
 
 FUNCTIONS = ["cosine_similarity", "complete_analogy", "neutralize", "equalize", "sentence_to_avg"]
 
@@ -262,15 +262,11 @@ SOLUTION = solution_namespace("week6")
 
 
 def implement(source: str) -> dict:
-    namespace = dict(SOLUTION)
-    exec(source, namespace)
-    return namespace
+    return implemented(SOLUTION, source)
 
 
 def failure(name: str, source: str) -> str:
-    with pytest.raises(CheckFailed) as caught:
-        CHECKS[name](implement(source)[name])
-    return str(caught.value)
+    return check_message(CHECKS[name], implement(source)[name])
 
 
 # -- the analogy traps ------------------------------------------------------------------------

@@ -11,10 +11,9 @@ import numpy as np
 import pytest
 
 from autograder.solution_code import solution_namespace
-from course_utils.checks import CheckFailed
 from course_utils.checks.week6 import CHECKS
 from course_utils.checks.week6.language_model import FLAT, LONG, MODEL, NEWLINE
-from tests.helpers import check_suite
+from tests.helpers import check_message, check_suite, implemented
 from tests.test_week5_applications import changed
 
 FUNCTIONS = ["clip", "sample", "optimize", "model"]
@@ -254,16 +253,11 @@ def solution():
     return solution_namespace("week6")
 
 
-def implement(solution: dict, source: str) -> dict:
-    namespace = dict(solution)
-    exec(source, namespace)
-    return namespace
+implement = implemented
 
 
 def failure(name: str, fn) -> str:
-    with pytest.raises(CheckFailed) as caught:
-        CHECKS[name](fn)
-    return str(caught.value)
+    return check_message(CHECKS[name], fn)
 
 
 def test_a_wrong_name_is_shown_as_indices_and_text(solution):

@@ -14,7 +14,7 @@ from course_utils.checks.exercise import Case
 from course_utils.checks.week6 import CHECKS
 from course_utils.checks.week6.lstm import CACHE_NAMES, _cell_slip, _paths_slip, _steps_slip
 from course_utils.gradcheck import numerical_gradient, relative_difference
-from tests.helpers import check_suite, solution_cells
+from tests.helpers import check_message, check_suite, implemented, solution_cells
 
 FUNCTIONS = ["lstm_cell_forward", "lstm_forward", "lstm_cell_backward", "lstm_backward"]
 
@@ -305,15 +305,11 @@ SOLUTION = solution_namespace("week6")
 
 
 def implement(source: str) -> dict:
-    namespace = dict(SOLUTION)
-    exec(source, namespace)
-    return namespace
+    return implemented(SOLUTION, source)
 
 
 def failure(name: str, source: str) -> str:
-    with pytest.raises(CheckFailed) as caught:
-        CHECKS[name](implement(source)[name])
-    return str(caught.value)
+    return check_message(CHECKS[name], implement(source)[name])
 
 
 # -- what a learner reads ----------------------------------------------------------------------
