@@ -57,3 +57,16 @@ except ImportError:
 
 # Timestamps shown by the formgrader.
 c.NbGraderAPI.timezone = "UTC"
+
+# --- What feedback shows ----------------------------------------------------------------
+# Hidden tests stay hidden (their code, and tracebacks quoting it), and the math renders
+# from the file alone: MathJax is inlined instead of loaded from a CDN (autograder/feedback.py).
+try:
+    from autograder.feedback import configure as _feedback
+
+    _feedback(c)
+except ImportError as _missing:  # the course is not installed: nbgrader's own feedback
+    import sys
+
+    print(f"nbgrader_config.py: the course's feedback settings are off ({_missing}); "
+          "install the course with `make lab`", file=sys.stderr)

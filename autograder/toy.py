@@ -81,7 +81,9 @@ def _meta(grade_id: str, *, grade=False, solution=False, locked=False, points=No
 def source_notebook() -> nbformat.NotebookNode:
     """The instructor's notebook, with deterministic cell ids."""
     cells = [
-        new_markdown_cell("# Week 0: two activations", metadata=_meta("intro", locked=True)),
+        new_markdown_cell("# Week 0: two activations\n\n$\\sigma(z) = \\frac{1}{1 + e^{-z}}$ "
+                          "and $\\mathrm{relu}(z) = \\max(0, z)$.",
+                          metadata=_meta("intro", locked=True)),
         new_code_cell("import math\n\nfrom toy_helpers import close"),
         new_code_cell(SIGMOID_SOLUTION, metadata=_meta("sigmoid", solution=True)),
         new_code_cell(

@@ -393,6 +393,9 @@ def test_exchange_round_trip(tmp_path: Path) -> None:
     for name, student in students.items():
         html = next((student.home / A / "feedback").glob(f"*/{A}.html")).read_text()
         assert f"Score: {expected[name]} / {max_score}" in html, name
+        # nbgrader_config.py's feedback settings hold on this path too (autograder/feedback.py)
+        assert "BEGIN HIDDEN TESTS" not in html and "hidden tests: their code is not shown" in html
+        assert "cdnjs" not in html and "data:text/javascript;base64," in html, name
 
     # -- nothing changed a student's own notebook ---------------------------------------
     for name in students:

@@ -22,6 +22,8 @@ def test_environment_yml_mirrors_pyproject():
     wanted["python"] = project["requires-python"]
     env = yaml.safe_load((REPO / "environment.yml").read_text())["dependencies"]
     conda = dict(_normalise(d) for d in env if isinstance(d, str) and d != "pip")
+    pip = [d for entry in env if isinstance(entry, dict) for d in entry.get("pip", [])]
+    conda.update(_normalise(d) for d in pip if not d.startswith("-"))  # pip-only packages
     assert conda == wanted
 
 

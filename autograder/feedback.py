@@ -1,0 +1,90 @@
+"""Feedback HTML that keeps the hidden tests secret and renders its math with no network.
+
+nbgrader's GenerateFeedback writes the autograded notebook as HTML: the hidden tests' code
+(and tracebacks quoting it) and a MathJax script from a CDN included (nbgrader issue #917).
+nbgrader_config.py registers `HideHiddenTests` as a feedback preprocessor and the template
+`course_feedback`, whose MathJax 3 (the `django-static-mathjax` package's tex-svg.js, SVG
+fonts built in) is inlined as a data URL, so a feedback file opened from disk shows its
+math. The autograded notebooks themselves are not changed.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import re
+from pathlib import Path
+
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
+
+BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+SHOWN = "# (hidden tests: their code is not shown in the feedback)"
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE = "course_feedback"
+HIDDEN = re.compile(rf"^([ \t]*){re.escape(BEGIN)}.*?^[ \t]*{re.escape(END)}[^\n]*",
+                    re.MULTILINE | re.DOTALL)
+
+
+def hide(source: str) -> str:
+    """`source` with every hidden-test block replaced by one comment line (same indent)."""
+    return HIDDEN.sub(lambda m: m.group(1) + SHOWN, source)
+
+
+def short_error(output: dict) -> list[str]:
+    """An error output's traceback cut to its last line, "Name: message": the full one
+    quotes the lines of the test that failed."""
+    message = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".rstrip(": ")
+    if output.get("ename") == "AssertionError" and not output.get("evalue"):
+        message += " (a hidden test failed; its code is not shown)"
+    return [message]
+
+
+class HideHiddenTests(Preprocessor):
+    """In cells with hidden tests: the hidden code is replaced by a comment and an error's
+    traceback by its last line."""
+
+    enabled = Bool(True, help="nbconvert runs a registered preprocessor only when enabled")
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and BEGIN in cell.source:
+            cell.source = hide(cell.source)
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output["traceback"] = short_error(output)
+        return cell, resources
+
+
+@functools.cache
+def mathjax_data_url() -> str:
+    """MathJax 3 (tex-svg, one self-contained file) as a data: URL."""
+    try:
+        import mathjax
+    except ImportError as missing:
+        raise RuntimeError("feedback needs the django-static-mathjax package (MathJax 3 "
+                           "for offline math): run `make test` or `pip install -e .`") from missing
+    script = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5" / "tex-svg.js"
+    data = base64.b64encode(script.read_bytes()).decode("ascii")
+    return f"data:text/javascript;base64,{data}"
+
+
+def offline_mathjax(_value="") -> str:
+    """Jinja filter for the course_feedback template: the inlined MathJax's URL."""
+    return mathjax_data_url()
+
+
+def configure(c, nbgrader_templates: str | None = None) -> None:
+    """Point nbgrader's GenerateFeedback at the preprocessor and the template (`c` is the
+    nbgrader config being loaded)."""
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+
+    if nbgrader_templates is None:
+        import nbgrader
+
+        nbgrader_templates = str(Path(nbgrader.__file__).parent / "server_extensions" /
+                                 "formgrader" / "templates")
+    c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideHiddenTests]
+    c.HTMLExporter.template_name = TEMPLATE
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), nbgrader_templates]
+    c.HTMLExporter.filters = {"offline_mathjax": offline_mathjax}
