@@ -24,6 +24,7 @@ from course_utils.widgets import (
     hidden_state_viewer,
     names_generator,
 )
+from course_utils.widgets.hidden_state import START
 from course_utils.widgets.memory import FLOOR
 from tests.explorer_checks import pixels, second_move
 
@@ -380,7 +381,7 @@ def test_the_heat_map_and_bars_are_the_models_reading_of_the_name(parameters, ty
     assert viewer.image.get_extent() == [-0.5, steps - 0.5, 49.5, -0.5]
     np.testing.assert_allclose([bar.get_height() for bar in viewer.bars[:steps]], chances)
     assert all(bar.get_height() == 0 for bar in viewer.bars[steps:])
-    assert texts(viewer.inputs)[:steps] == ["·", *name]
+    assert texts(viewer.inputs)[:steps] == [START, *name]
     assert texts(viewer.nexts)[:steps] == [*name, "end"]
     assert texts(viewer.values)[:steps] == [f"{c:.2f}" for c in chances]
     assert texts(viewer.inputs)[steps:] == [""] * (21 - steps)
@@ -429,7 +430,7 @@ def test_a_second_name_typed_shows_only_the_second(parameters):
 def test_hidden_state_viewer_shows_itself_and_returns_the_object(parameters):
     viewer = hidden_state_viewer(parameters, name="emma")
     assert isinstance(viewer, HiddenStateViewer) and viewer.last_run.state == "done"
-    assert viewer.frame.updates == 1 and texts(viewer.inputs)[:5] == ["·", *"emma"]
+    assert viewer.frame.updates == 1 and texts(viewer.inputs)[:5] == [START, *"emma"]
 
 
 def test_before_the_model_is_trained_both_explorers_say_to_train_it_and_stay_alive(
