@@ -23,6 +23,7 @@ import textwrap
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .class_report import REPORT_DIR, write_report
 from .course import Course, CourseError, capture, natural_key, nbgrader_logger
 from .release import copy_source, generate_assignment, last_error, private_tree
 from .submissions import Submission, check_notebook, find_submissions, loose_files
@@ -224,6 +225,7 @@ def grade(course: Course, submissions: Path, out: Path, assignment: str | None =
         results.append(result)
     bar.close()
     write_csv(out / GRADES_CSV, results, assignment)
+    write_report(out, assignment, tree)
     return results
 
 
@@ -334,5 +336,6 @@ def summary(results: list[Result], out: Path, submissions: Path | None = None) -
             extra.append(
                 "ignored (not in a student folder): " + ", ".join(p.name for p in loose)
             )
-    extra.append(f"grades: {out / GRADES_CSV}   feedback: {out / 'feedback'}/<student>/")
+    extra.append(f"grades: {out / GRADES_CSV}   feedback: {out / 'feedback'}/<student>/   "
+                 f"class report: {out / REPORT_DIR}/")
     return text + "\n" + "\n".join(extra)

@@ -1,5 +1,6 @@
 """Feedback keeps hidden tests secret and renders its math from the file alone
-(autograder/feedback.py, registered for nbgrader's GenerateFeedback by nbgrader_config.py)."""
+(autograder/feedback.py, registered for nbgrader's GenerateFeedback by nbgrader_config.py);
+the class report (autograder/class_report.py) opens from a file with no network too."""
 
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ def feedback(tmp_path_factory):
     assert (result.score, result.max_score) == (3, 5), result
     out = root / "out"
     return {"html": out / "feedback" / "sam" / toy.ASSIGNMENT / f"{toy.ASSIGNMENT}.html",
+            "report": out / "report" / f"{toy.ASSIGNMENT}.html",
             "autograded": out / "autograded" / "sam" / toy.ASSIGNMENT / f"{toy.ASSIGNMENT}.ipynb"}
 
 
@@ -82,22 +84,31 @@ def test_feedback_shows_no_hidden_test_and_loads_nothing_from_the_network(feedba
     assert "0.8807970779778823" in feedback["autograded"].read_text(encoding="utf-8")
 
 
+def offline_page(chromium, path: Path, requested: list):
+    """A page showing the file `path`, every request that is not file: or data: refused."""
+    page = chromium.new_page()
+    page.route("**/*", lambda route: (requested.append(route.request.url), route.abort())
+               if not route.request.url.startswith(("file:", "data:")) else route.continue_())
+    page.goto(path.as_uri())
+    return page
+
+
 @pytest.mark.grading
 @pytest.mark.browser
 @pytest.mark.skipif(why_no_browser() is not None, reason=str(why_no_browser()))
-def test_feedback_opened_from_disk_renders_its_math_with_the_network_blocked(feedback, tmp_path):
+def test_feedback_and_report_opened_from_disk_render_with_the_network_blocked(feedback, tmp_path):
     copy = tmp_path / "feedback.html"          # a learner's download, away from the course
     shutil.copyfile(feedback["html"], copy)
     requested = []
     with browser() as chromium:
-        page = chromium.new_page()
-        page.route("**/*", lambda route: (requested.append(route.request.url), route.abort())
-                   if not route.request.url.startswith(("file:", "data:")) else
-                   route.continue_())
-        page.goto(Path(copy).as_uri())
+        page = offline_page(chromium, copy, requested)
         page.wait_for_selector("mjx-container svg", timeout=30_000)
         formulas = page.locator("mjx-container").count()
         page.screenshot(path=str(tmp_path / "feedback.png"))
-        page.close()
+        report = offline_page(chromium, feedback["report"], requested)
+        widths = report.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")
+        text = report.inner_text("body")
     assert formulas >= 2, formulas                 # sigma(z) and relu(z) in the intro
+    assert len(widths) == 2 and min(widths) > 100, widths   # histogram and pass rates drawn
+    assert "Class report: week0" in text and "test_sigmoid" in text and "sam" in text
     assert requested == [], requested

@@ -19,6 +19,7 @@ import nbformat
 import pytest
 
 from autograder import toy
+from autograder.class_report import collect, histogram_figure, pass_rates
 from autograder.cli import main
 from autograder.course import Course, CourseError
 from autograder.grade import COLUMNS, grade
@@ -175,6 +176,41 @@ def test_feedback_html_for_every_graded_student(graded) -> None:
         assert html.is_file() == (status == "graded"), student
         if status == "graded":
             assert f"Score: {float(score)} / {TOTAL}" in html.read_text()
+
+
+@pytest.mark.grading
+@pytest.mark.xdist_group("grading")
+def test_the_class_report_names_the_class_s_mistakes(graded) -> None:
+    report = graded["out"] / "report"
+    students = collect(graded["out"], A)
+    assert [s.student_id for s in students] == sorted(EXPECTED)
+    # graded: ann, bob, cat, dee, zed; test_relu is passed by ann and dee only
+    assert pass_rates(students) == {"test_sigmoid": (4, 5), "test_relu": (2, 5)}
+    numbers = json.loads((report / f"{A}.json").read_text())
+    failures = {(t, f): who for t, f, who in numbers["common_failures"]}
+    assert failures[("test_relu", "AssertionError: relu(-1) should be 0")] == ["cat"]
+    assert failures[("test_relu", "did not finish within the time limit")] == ["zed"]
+    assert failures[("test_sigmoid", "NotImplementedError: not written")] == ["bob"]
+    page = (report / f"{A}.html").read_text()
+    assert "relu(-1) should be 0" in page and page.count('src="data:image/png;base64,') == 2
+    assert "http" not in page                                  # nothing from the network
+    # who needs help: the ungradable submissions first, then bob's 0, then cat and zed
+    helped = page.split("Who needs help first")[1]
+    order = [helped.index(f"<td>{s}</td>") for s in ("dan", "bob", "cat")]
+    assert order == sorted(order)
+    heights = [p.get_height() for p in histogram_figure(students).axes[0].patches]
+    assert sum(heights) == 5 and heights[0] == 1 and heights[-1] == 2   # bob 0; ann, dee 5
+    with (report / f"{A}-tests.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {(r["student_id"], r["test"], r["passed"]) for r in rows if r["student_id"] == "cat"} \
+        == {("cat", "test_sigmoid", "1"), ("cat", "test_relu", "0")}
+    with (report / "grades.csv").open(newline="") as fh:     # nbgrader export's own columns
+        reader = csv.DictReader(fh)
+        exported = {r["student_id"]: r for r in reader}
+    assert reader.fieldnames == ["assignment", "duedate", "timestamp", "student_id", "last_name",
+                                 "first_name", "email", "raw_score", "late_submission_penalty",
+                                 "score", "max_score"]
+    assert float(exported["cat"]["score"]) == 2 and float(exported["ann"]["score"]) == TOTAL
 
 
 @pytest.mark.grading
