@@ -51,23 +51,27 @@ class Student:
     outcomes: list[Outcome] = field(default_factory=list)
 
 
-def _failure(cell: dict) -> str:
+def _failure(cell: dict, score: float, points: float, timeout: float | None) -> str:
     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     if not errors:
         return "wrote to stderr" if any(o.get("output_type") == "stream" and
                                         o.get("name") == "stderr"
-                                        for o in cell.get("outputs", [])) else "no points"
+                                        for o in cell.get("outputs", [])) \
+            else f"{score:g}/{points:g}"
     last = errors[-1]
     if last.get("ename") in ("KeyboardInterrupt", "CellTimeoutError"):
-        return "did not finish within the time limit"
-    if last.get("ename") == "NotImplementedError":
+        # nbgrader interrupts a cell that runs past Execute.timeout
+        limit = f"{timeout:g} s" if timeout else "the time limit"
+        return f"did not finish within {limit}: an infinite loop?"
+    if last.get("ename") == "NotImplementedError":  # the release's stub: say what to do
         return "NotImplementedError: not written"
     message = f"{last.get('ename', 'Error')}: {last.get('evalue', '')}".rstrip(": ")
     return message.splitlines()[0] if message else "Error"
 
 
-def outcomes(notebook: Path) -> list[Outcome]:
-    """The graded test cells of an autograded notebook, with nbgrader's own scoring."""
+def outcomes(notebook: Path, timeout: float | None = None) -> list[Outcome]:
+    """The graded test cells of an autograded notebook, with nbgrader's own scoring
+    (`timeout`: the per-cell limit it ran with, to name in a failure)."""
     import nbformat
     from nbgrader import utils
 
@@ -82,11 +86,12 @@ def outcomes(notebook: Path) -> list[Outcome]:
         score, points = utils.determine_grade(cell)
         score = float(score or 0.0)
         found.append(Outcome(cell.metadata.nbgrader["grade_id"], float(points), score,
-                             "" if score >= float(points) else _failure(cell)))
+                             "" if score >= float(points) else
+                             _failure(cell, score, float(points), timeout)))
     return found
 
 
-def collect(out: Path, assignment: str) -> list[Student]:
+def collect(out: Path, assignment: str, timeout: float | None = None) -> list[Student]:
     """Every student of `assignment` in OUT/grades.csv, with their tests' outcomes."""
     from .grade import GRADES_CSV, read_csv
 
@@ -100,7 +105,7 @@ def collect(out: Path, assignment: str) -> list[Student]:
                           row["status"], row.get("message", ""))
         notebook = out / "autograded" / student.student_id / assignment / f"{assignment}.ipynb"
         if student.status == "graded" and notebook.is_file():
-            student.outcomes = outcomes(notebook)
+            student.outcomes = outcomes(notebook, timeout)
         students.append(student)
     return students
 
@@ -230,7 +235,8 @@ def write_report(out: Path, assignment: str, tree: Course | None = None) -> Path
     """Write OUT/report/<a>.html, <a>-tests.csv and (given the grading tree) grades.csv;
     return the HTML's path."""
     out = Path(out)
-    students = collect(out, assignment)
+    execute = tree.config["Execute"] if tree is not None and "Execute" in tree.config else {}
+    students = collect(out, assignment, execute.get("timeout"))
     folder = out / REPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     page = folder / f"{assignment}.html"

@@ -23,7 +23,7 @@ import textwrap
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .class_report import REPORT_DIR, write_report
+from .class_report import REPORT_DIR, outcomes, write_report
 from .course import Course, CourseError, capture, natural_key, nbgrader_logger
 from .release import copy_source, generate_assignment, last_error, private_tree
 from .submissions import Submission, check_notebook, find_submissions, loose_files
@@ -135,33 +135,8 @@ def max_points(release_nb: dict) -> float:
 
 def failed_tests(notebook: Path, timeout: float | None = None) -> list[str]:
     """'grade_id (Error: message)' for each autograded test cell that lost points."""
-    import nbformat
-    from nbgrader import utils
-
-    nb = nbformat.read(notebook, as_version=4)
-    failed = []
-    for cell in nb.cells:
-        if not utils.is_grade(cell) or utils.is_solution(cell) or cell.cell_type != "code":
-            continue
-        score, points = utils.determine_grade(cell)
-        if score is None or score >= points:
-            continue
-        gid = cell.metadata.nbgrader["grade_id"]
-        errors = [o for o in cell.outputs if o.output_type == "error"]
-        if errors and errors[-1].ename in ("KeyboardInterrupt", "CellTimeoutError"):
-            # nbgrader interrupts a cell that runs past Execute.timeout
-            limit = f"{timeout:g} s" if timeout else "the time limit"
-            failed.append(f"{gid} (did not finish within {limit}: an infinite loop?)")
-            continue
-        why = next(  # the release's stub says what a learner should do, not why it failed
-            ("NotImplementedError: not written" if o.ename == "NotImplementedError"
-             else f"{o.ename}: {o.evalue}".rstrip(": ") for o in errors),
-            "wrote to stderr" if any(o.output_type == "stream" for o in cell.outputs)
-            else f"{score:g}/{points:g}",
-        )
-        why = why.splitlines()[0] if why else why
-        failed.append(f"{gid} ({textwrap.shorten(why, 100, placeholder=' ...')})")
-    return failed
+    return [f"{o.test} ({textwrap.shorten(o.failure, 100, placeholder=' ...')})"
+            for o in outcomes(notebook, timeout) if not o.passed]
 
 
 # -- the whole run ------------------------------------------------------------------------
