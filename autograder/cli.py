@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .course import Course, CourseError
+from .grade import MEMORY_LIMIT, TIME_LIMIT
 
 DESCRIPTION = """\
 Course tooling around nbgrader. The instructor's notebooks are solutions/<week>/<week>.ipynb
@@ -61,12 +62,26 @@ def cmd_release(args) -> int:
     return 0
 
 
+def _size(text: str) -> int:
+    """'8G', '512M', '0' or a number of bytes -> bytes."""
+    units = {"K": 2**10, "M": 2**20, "G": 2**30}
+    text = text.strip().upper().removesuffix("B")
+    try:
+        if text and text[-1] in units:
+            return int(float(text[:-1]) * units[text[-1]])
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size: give bytes or a number with K, M or G, e.g. 8G") from None
+
+
 def cmd_grade(args) -> int:
     from .grade import grade, summary
 
     course = _root(args)
     results = grade(course, Path(args.submissions), Path(args.out), args.assignment,
-                    progress=not args.no_progress)
+                    progress=not args.no_progress, jobs=args.jobs,
+                    memory_limit=args.memory_limit or None, time_limit=args.time_limit)
     print(summary(results, Path(args.out).resolve(), Path(args.submissions)))
     return 0
 
@@ -139,13 +154,25 @@ def build_parser() -> argparse.ArgumentParser:
                     "assignment, score, max_score, status, message), "
                     "OUT/feedback/<student>/<a>/<a>.html, OUT/logs/. SUBMISSIONS is only "
                     "read. A malformed submission gets status 'error' with the fix in "
-                    "'message'; the others are graded anyway.")
+                    "'message'; the others are graded anyway. Each submission runs in its "
+                    "own process, --jobs at once, within --memory-limit and --time-limit; "
+                    "OUT/report/<a>.html is the class report.")
     p.add_argument("submissions", metavar="SUBMISSIONS", help="one sub-folder per student")
     p.add_argument("--out", required=True, metavar="OUT",
                    help="where to write the grading tree (e.g. grading/week1; git-ignored)")
     p.add_argument("--assignment", metavar="ASSIGNMENT",
                    help="e.g. week1 (default: the one assignment the submissions hold)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="submissions graded at once, each in its own process (default: one "
+                        "per core)")
+    p.add_argument("--memory-limit", type=_size, default=MEMORY_LIMIT, metavar="SIZE",
+                   help="address space per submission, its kernel included, e.g. 8G or 512M "
+                        "(default 8G; 0: none); past it the learner's code gets MemoryError")
+    p.add_argument("--time-limit", type=float, default=TIME_LIMIT, metavar="SECONDS",
+                   help="a submission still running after this is stopped with its kernel "
+                        "and gets status 'error' (default 1800; each cell also has "
+                        "nbgrader's Execute.timeout)")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("report", help="print OUT/grades.csv as a table",

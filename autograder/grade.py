@@ -1,4 +1,5 @@
-"""Grade a folder of student submissions with nbgrader, one student at a time.
+"""Grade a folder of student submissions with nbgrader, each in a process of its own,
+as many at once as there are cores.
 
 Everything is written under OUT, a private nbgrader course tree::
 
@@ -16,10 +17,17 @@ problem and the fix; the other students are graded as usual.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
+import pickle
 import shutil
+import signal
+import subprocess
+import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -29,6 +37,8 @@ from .release import copy_source, generate_assignment, last_error, private_tree
 from .submissions import Submission, check_notebook, find_submissions, loose_files
 
 COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "message"]
+MEMORY_LIMIT = 8 * 2**30  # bytes of address space per submission (its kernel included)
+TIME_LIMIT = 1800.0  # seconds per submission; nbgrader's Execute.timeout bounds each cell
 GRADES_CSV = "grades.csv"
 
 
@@ -176,9 +186,13 @@ def _check_paths(submissions: Path, out: Path) -> None:
 
 
 def grade(course: Course, submissions: Path, out: Path, assignment: str | None = None, *,
-          progress: bool = True) -> list[Result]:
+          progress: bool = True, jobs: int | None = None,
+          memory_limit: int | None = MEMORY_LIMIT, time_limit: float = TIME_LIMIT
+          ) -> list[Result]:
     """Grade every student folder in ``submissions`` into ``out``; return one Result per
-    student (also merged into ``out/grades.csv``)."""
+    student (also merged into ``out/grades.csv``). Each gradable submission runs in its own
+    process (`jobs` at once, default one per core), its address space capped at
+    `memory_limit` bytes and killed with its kernel after `time_limit` seconds."""
     from tqdm import tqdm
 
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
@@ -192,27 +206,77 @@ def grade(course: Course, submissions: Path, out: Path, assignment: str | None =
     logs = out / "logs" / assignment
     logs.mkdir(parents=True, exist_ok=True)
 
-    results = []
-    bar = tqdm(subs, desc=f"grading {assignment}", unit="student", disable=not progress)
-    for sub in bar:
-        bar.set_postfix_str(sub.student)
-        result = _grade_one(tree, assignment, sub, (release_nb, source_nb), total, logs)
-        results.append(result)
+    notebooks = (release_nb, source_nb)
+    results: dict[str, Result] = {}
+    bar = tqdm(total=len(subs), desc=f"grading {assignment}", unit="student",
+               disable=not progress)
+    with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
+        running = {}
+        for sub in subs:
+            if sub.ok:
+                check_notebook(sub, *notebooks)
+            if not sub.ok:  # malformed: said at once, nothing to run
+                results[sub.student] = _grade_one(tree, assignment, sub, notebooks, total, logs,
+                                                  checked=True)
+                bar.update()
+                continue
+            task = {"tree": tree, "assignment": assignment, "sub": sub, "notebooks": notebooks,
+                    "total": total, "logs": logs, "checked": True,
+                    "memory_limit": memory_limit}
+            running[pool.submit(_isolated, task, time_limit)] = sub.student
+        for future in as_completed(running):
+            results[running[future]] = future.result()
+            bar.set_postfix_str(running[future])
+            bar.update()
     bar.close()
+    results = [results[sub.student] for sub in subs]  # in the students' order
     write_csv(out / GRADES_CSV, results, assignment)
     write_report(out, assignment, tree)
     return results
 
 
+def _isolated(task: dict, time_limit: float) -> Result:
+    """`_grade_one(**task)` in a new process and session (autograder.worker), killed with its
+    kernel after `time_limit` s; a process that dies or runs out of time gets a Result that
+    says so, and the others go on."""
+    sub, logs, assignment = task["sub"], task["logs"], task["assignment"]
+    task_file = logs / f"{sub.student}.task"
+    answer = task_file.with_suffix(".json")
+    answer.unlink(missing_ok=True)
+    with task_file.open("wb") as fh:
+        pickle.dump(task, fh)
+    with (logs / f"{sub.student}.worker.log").open("wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "autograder.worker", str(task_file)],
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            code = process.wait(timeout=time_limit)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # the worker and the kernel it started
+            process.wait()
+            code = None
+    task_file.unlink(missing_ok=True)
+    if code == 0 and answer.is_file():
+        result = Result(**json.loads(answer.read_text(encoding="utf-8")))
+        answer.unlink()
+        return result
+    why = (f"its grading took longer than {time_limit:g} s and was stopped" if code is None
+           else f"its grading process ended with code {code} (out of memory?)")
+    return Result(sub.student, assignment, 0.0, task["total"], "error",
+                  f"{sub.student}'s submission could not be graded: {why}; run it with Kernel > "
+                  f"Restart and Run All, fix what runs away, and resubmit (log: "
+                  f"{logs / (sub.student + '.worker.log')})")
+
+
 def _grade_one(tree: Course, assignment: str, sub: Submission, notebooks: tuple[dict, dict],
-               total: float, logs: Path) -> Result:
+               total: float, logs: Path, checked: bool = False) -> Result:
     log_file = logs / f"{sub.student}.log"
 
     def error(message: str, log: str = "") -> Result:
         log_file.write_text(f"{message}\n{log}", encoding="utf-8")
         return Result(sub.student, assignment, 0.0, total, "error", message)
 
-    if sub.ok:
+    if sub.ok and not checked:
         check_notebook(sub, *notebooks)
     if not sub.ok:
         return error(sub.problem or "")

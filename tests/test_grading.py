@@ -32,6 +32,9 @@ TOTAL = sum(toy.POINTS.values())
 SIGMOID_OK = "import math\n\ndef sigmoid(z):\n    return 1 / (1 + math.exp(-z))"
 RELU_OK = "def relu(z):\n    return z if z > 0 else 0.0"
 RELU_LOOPS = "def relu(z):\n    while True:\n        pass"
+RELU_HOGS = "def relu(z):\n    hoard = bytearray(6 * 2**30)\n    return max(0.0, z)"
+RELU_HANGS = ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n\n"
+              "def relu(z):\n    while True:\n        pass")
 RESUBMIT = "re-download the notebook from JupyterLab with File > Download and resubmit"
 FRESH = "start from a fresh copy of the released notebook"
 
@@ -42,6 +45,10 @@ EXPECTED = {
     "cat": ("graded", 2, ["failed 1 test(s): test_relu (AssertionError: relu(-1) should be 0)"]),
     "dee": ("graded", TOTAL, []),  # copy-pasted a test cell (nbgrader drops the duplicate id)
     "zed": ("graded", 2, ["test_relu (did not finish within 3 s"]),  # relu never returns
+    # asks for 6 GiB, past the 3 GiB cap on its process: MemoryError in relu, the rest graded
+    "max": ("graded", 2, ["failed 1 test(s): test_relu (MemoryError"]),
+    # ignores nbgrader's interrupt (SIGINT) and never returns: nbgrader still ends the cell
+    "sly": ("graded", 2, ["test_relu (did not finish within 3 s"]),
     "dan": ("error", 0, ["submission for dan is not a valid notebook",
                          "JSON error at line 3", RESUBMIT]),
     "eve": ("error", 0, ["submission folder for eve is empty", "File > Download"]),
@@ -88,6 +95,8 @@ def make_submissions(course: Course, folder: Path) -> None:
     dup.cells[-1]["id"] = "pasted"
     put("dee", nbformat.writes(dup))
     put("zed", nbformat.writes(solved(rel_nb, relu=RELU_LOOPS)))
+    put("max", nbformat.writes(solved(rel_nb, relu=RELU_HOGS)))
+    put("sly", nbformat.writes(solved(rel_nb, relu=RELU_HANGS)))
     put("dan", '{\n "cells": [\n  oops')
     (folder / "eve").mkdir()
     put("fay", '["not", "a", "notebook"]')
@@ -129,7 +138,8 @@ def graded(tmp_path_factory):
     stdout = io.StringIO()
     with contextlib.redirect_stdout(stdout):
         code = main(["grade", str(subs), "--out", str(out), "--root", str(course.root),
-                     "--config", str(config), "--no-progress"])
+                     "--config", str(config), "--no-progress", "--memory-limit", "3G",
+                     "--time-limit", "120"])
     with (out / "grades.csv").open(newline="") as fh:
         reader = csv.DictReader(fh)
         header, rows = reader.fieldnames, list(reader)
@@ -184,12 +194,13 @@ def test_the_class_report_names_the_class_s_mistakes(graded) -> None:
     report = graded["out"] / "report"
     students = collect(graded["out"], A)
     assert [s.student_id for s in students] == sorted(EXPECTED)
-    # graded: ann, bob, cat, dee, zed; test_relu is passed by ann and dee only
-    assert pass_rates(students) == {"test_sigmoid": (4, 5), "test_relu": (2, 5)}
+    # graded: ann, bob, cat, dee, max, sly, zed; test_relu is passed by ann and dee only
+    assert pass_rates(students) == {"test_sigmoid": (6, 7), "test_relu": (2, 7)}
     numbers = json.loads((report / f"{A}.json").read_text())
     failures = {(t, f): who for t, f, who in numbers["common_failures"]}
     assert failures[("test_relu", "AssertionError: relu(-1) should be 0")] == ["cat"]
-    assert failures[("test_relu", "did not finish within 3 s: an infinite loop?")] == ["zed"]
+    assert failures[("test_relu", "did not finish within 3 s: an infinite loop?")] == ["sly", "zed"]
+    assert failures[("test_relu", "MemoryError")] == ["max"]
     assert failures[("test_sigmoid", "NotImplementedError: not written")] == ["bob"]
     page = (report / f"{A}.html").read_text()
     assert "relu(-1) should be 0" in page and page.count('src="data:image/png;base64,') == 2
@@ -199,7 +210,7 @@ def test_the_class_report_names_the_class_s_mistakes(graded) -> None:
     order = [helped.index(f"<td>{s}</td>") for s in ("dan", "bob", "cat")]
     assert order == sorted(order)
     heights = [p.get_height() for p in histogram_figure(students).axes[0].patches]
-    assert sum(heights) == 5 and heights[0] == 1 and heights[-1] == 2   # bob 0; ann, dee 5
+    assert sum(heights) == 7 and heights[0] == 1 and heights[2] == 4   # bob 0; 2: cat max sly zed
     with (report / f"{A}-tests.csv").open(newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert {(r["student_id"], r["test"], r["passed"]) for r in rows if r["student_id"] == "cat"} \
@@ -214,10 +225,30 @@ def test_the_class_report_names_the_class_s_mistakes(graded) -> None:
 
 
 @pytest.mark.grading
+def test_a_submission_past_the_time_limit_is_stopped_with_its_kernel_and_the_others_graded(
+        tmp_path) -> None:
+    course = toy.make_course(tmp_path / "course")
+    release(course)
+    rel_nb = nbformat.read(course.release_notebook(A), as_version=4)
+    subs = tmp_path / "submissions"
+    for student, relu in (("ann", RELU_OK), ("zed", RELU_LOOPS)):
+        (subs / student).mkdir(parents=True)
+        nbformat.write(solved(rel_nb, relu=relu), subs / student / f"{A}.ipynb")
+    results = {r.student_id: r for r in grade(course, subs, tmp_path / "out", A,
+                                              progress=False, time_limit=25)}
+    # nbgrader's own cell limit is 60 s here: the 25 s limit on the whole submission acts first
+    assert (results["ann"].status, results["ann"].score) == ("graded", TOTAL)
+    zed = results["zed"]
+    assert (zed.status, zed.score) == ("error", 0), zed
+    assert "took longer than 25 s and was stopped" in zed.message
+    assert not (tmp_path / "out" / "logs" / A / "zed.task").exists()
+
+
+@pytest.mark.grading
 @pytest.mark.xdist_group("grading")
 def test_summary_table_is_printed(graded, capsys) -> None:
     out = graded["stdout"]
-    assert "16 submission(s): 5 graded, 11 error(s)" in out
+    assert "18 submission(s): 7 graded, 11 error(s)" in out
     assert "ignored (not in a student folder): README.txt" in out
     assert main(["report", str(graded["out"])]) == 0
     report = capsys.readouterr().out
@@ -303,3 +334,14 @@ def test_validate_runs_the_source_and_fails_on_a_broken_solution(tmp_path, capsy
     out = capsys.readouterr().out
     assert "FAIL  test_relu     0/3  AssertionError: relu(-1) should be 0" in out
     assert "FAILED: 1/2 tests pass" in out
+
+
+def test_memory_limit_sizes_are_read_with_their_unit_and_nonsense_is_refused() -> None:
+    import argparse
+
+    from autograder.cli import _size
+
+    assert (_size("8G"), _size("512m"), _size("1.5GB"), _size("0"), _size("4096")) == (
+        8 * 2**30, 512 * 2**20, 3 * 2**29, 0, 4096)
+    with pytest.raises(argparse.ArgumentTypeError, match="'LOTS' is not a size"):
+        _size("lots")
