@@ -22,6 +22,8 @@ import csv
 import json
 import os
 import pickle
+import queue
+import select
 import shutil
 import signal
 import subprocess
@@ -190,9 +192,9 @@ def grade(course: Course, submissions: Path, out: Path, assignment: str | None =
           memory_limit: int | None = MEMORY_LIMIT, time_limit: float = TIME_LIMIT
           ) -> list[Result]:
     """Grade every student folder in ``submissions`` into ``out``; return one Result per
-    student (also merged into ``out/grades.csv``). Each gradable submission runs in its own
-    process (`jobs` at once, default one per core), its address space capped at
-    `memory_limit` bytes and killed with its kernel after `time_limit` seconds."""
+    student (also merged into ``out/grades.csv``). Gradable submissions run in `jobs`
+    grading processes (default one per core), their kernels' address space capped at
+    `memory_limit` bytes; one still running after `time_limit` seconds is stopped."""
     from tqdm import tqdm
 
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
@@ -210,7 +212,11 @@ def grade(course: Course, submissions: Path, out: Path, assignment: str | None =
     results: dict[str, Result] = {}
     bar = tqdm(total=len(subs), desc=f"grading {assignment}", unit="student",
                disable=not progress)
-    with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    workers: queue.Queue = queue.Queue()
+    for number in range(jobs):
+        workers.put(Worker(logs, number, memory_limit))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
         running = {}
         for sub in subs:
             if sub.ok:
@@ -221,13 +227,16 @@ def grade(course: Course, submissions: Path, out: Path, assignment: str | None =
                 bar.update()
                 continue
             task = {"tree": tree, "assignment": assignment, "sub": sub, "notebooks": notebooks,
-                    "total": total, "logs": logs, "checked": True,
-                    "memory_limit": memory_limit}
-            running[pool.submit(_isolated, task, time_limit)] = sub.student
-        for future in as_completed(running):
-            results[running[future]] = future.result()
-            bar.set_postfix_str(running[future])
-            bar.update()
+                    "total": total, "logs": logs, "checked": True}
+            running[pool.submit(_isolated, task, time_limit, workers)] = sub.student
+        try:
+            for future in as_completed(running):
+                results[running[future]] = future.result()
+                bar.set_postfix_str(running[future])
+                bar.update()
+        finally:
+            while not workers.empty():
+                workers.get().close()
     bar.close()
     results = [results[sub.student] for sub in subs]  # in the students' order
     write_csv(out / GRADES_CSV, results, assignment)
@@ -235,37 +244,86 @@ def grade(course: Course, submissions: Path, out: Path, assignment: str | None =
     return results
 
 
-def _isolated(task: dict, time_limit: float) -> Result:
-    """`_grade_one(**task)` in a new process and session (autograder.worker), killed with its
-    kernel after `time_limit` s; a process that dies or runs out of time gets a Result that
-    says so, and the others go on."""
+class Worker:
+    """One grading process (autograder.worker) in a session of its own, reused from one
+    submission to the next, replaced when it runs out of time or dies."""
+
+    def __init__(self, logs: Path, number: int, memory_limit: int | None):
+        self.log_path, self.memory_limit = logs / f"worker{number}.log", memory_limit or 0
+        self.process = None
+
+    def _start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "autograder.worker", str(self.memory_limit)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                start_new_session=True, text=True, bufsize=1)
+
+    def stop(self) -> int | None:
+        """Kill the worker (its kernels exit with it); its exit code."""
+        if self.process is None:
+            return None
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        code, self.process = self.process.wait(), None
+        return code
+
+    def close(self) -> None:
+        if self.process is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.stop()
+            self.process = None
+
+    def run(self, task_file: Path, time_limit: float) -> str:
+        """'done', 'timeout' or 'died (exit code N)' for the task in `task_file`."""
+        if self.process is None or self.process.poll() is not None:
+            self._start()
+        try:
+            self.process.stdin.write(f"{task_file}\n")
+            self.process.stdin.flush()
+        except OSError:
+            return f"died (exit code {self.stop()})"
+        ready, _, _ = select.select([self.process.stdout], [], [], time_limit)
+        if not ready:
+            self.stop()
+            return "timeout"
+        if self.process.stdout.readline().strip() != "done":
+            return f"died (exit code {self.stop()})"
+        return "done"
+
+
+def _isolated(task: dict, time_limit: float, workers: queue.Queue) -> Result:
+    """`_grade_one(**task)` in a free grading process, stopped after `time_limit` s; a
+    submission whose process dies or runs out of time gets a Result that says so."""
     sub, logs, assignment = task["sub"], task["logs"], task["assignment"]
     task_file = logs / f"{sub.student}.task"
     answer = task_file.with_suffix(".json")
     answer.unlink(missing_ok=True)
     with task_file.open("wb") as fh:
         pickle.dump(task, fh)
-    with (logs / f"{sub.student}.worker.log").open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "autograder.worker", str(task_file)],
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            code = process.wait(timeout=time_limit)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # the worker and the kernel it started
-            process.wait()
-            code = None
-    task_file.unlink(missing_ok=True)
-    if code == 0 and answer.is_file():
-        result = Result(**json.loads(answer.read_text(encoding="utf-8")))
+    worker = workers.get()
+    try:
+        outcome = worker.run(task_file, time_limit)
+    finally:
+        workers.put(worker)
+        task_file.unlink(missing_ok=True)
+    if outcome == "done" and answer.is_file():
+        fields = json.loads(answer.read_text(encoding="utf-8"))
         answer.unlink()
-        return result
-    why = (f"its grading took longer than {time_limit:g} s and was stopped" if code is None
-           else f"its grading process ended with code {code} (out of memory?)")
+        if "grader_error" not in fields:
+            return Result(**fields)
+        why = f"the grader failed on it ({fields['grader_error']})"
+    else:
+        why = (f"its grading took longer than {time_limit:g} s and was stopped"
+               if outcome == "timeout" else f"its grading process {outcome} (out of memory?)")
     return Result(sub.student, assignment, 0.0, task["total"], "error",
                   f"{sub.student}'s submission could not be graded: {why}; run it with Kernel > "
                   f"Restart and Run All, fix what runs away, and resubmit (log: "
-                  f"{logs / (sub.student + '.worker.log')})")
+                  f"{worker.log_path})")
 
 
 def _grade_one(tree: Course, assignment: str, sub: Submission, notebooks: tuple[dict, dict],

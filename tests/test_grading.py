@@ -33,6 +33,7 @@ SIGMOID_OK = "import math\n\ndef sigmoid(z):\n    return 1 / (1 + math.exp(-z))"
 RELU_OK = "def relu(z):\n    return z if z > 0 else 0.0"
 RELU_LOOPS = "def relu(z):\n    while True:\n        pass"
 RELU_HOGS = "def relu(z):\n    hoard = bytearray(6 * 2**30)\n    return max(0.0, z)"
+RELU_KILLS_GRADER = "import os\nimport signal\n\nos.kill(os.getppid(), signal.SIGKILL)"
 RELU_HANGS = ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n\n"
               "def relu(z):\n    while True:\n        pass")
 RESUBMIT = "re-download the notebook from JupyterLab with File > Download and resubmit"
@@ -49,6 +50,8 @@ EXPECTED = {
     "max": ("graded", 2, ["failed 1 test(s): test_relu (MemoryError"]),
     # ignores nbgrader's interrupt (SIGINT) and never returns: nbgrader still ends the cell
     "sly": ("graded", 2, ["test_relu (did not finish within 3 s"]),
+    # kills the grading process that started its kernel: that submission is reported
+    "kai": ("error", 0, ["could not be graded: its grading process died", "worker"]),
     "dan": ("error", 0, ["submission for dan is not a valid notebook",
                          "JSON error at line 3", RESUBMIT]),
     "eve": ("error", 0, ["submission folder for eve is empty", "File > Download"]),
@@ -97,6 +100,7 @@ def make_submissions(course: Course, folder: Path) -> None:
     put("zed", nbformat.writes(solved(rel_nb, relu=RELU_LOOPS)))
     put("max", nbformat.writes(solved(rel_nb, relu=RELU_HOGS)))
     put("sly", nbformat.writes(solved(rel_nb, relu=RELU_HANGS)))
+    put("kai", nbformat.writes(solved(rel_nb, relu=RELU_KILLS_GRADER)))
     put("dan", '{\n "cells": [\n  oops')
     (folder / "eve").mkdir()
     put("fay", '["not", "a", "notebook"]')
@@ -248,7 +252,7 @@ def test_a_submission_past_the_time_limit_is_stopped_with_its_kernel_and_the_oth
 @pytest.mark.xdist_group("grading")
 def test_summary_table_is_printed(graded, capsys) -> None:
     out = graded["stdout"]
-    assert "18 submission(s): 7 graded, 11 error(s)" in out
+    assert "19 submission(s): 7 graded, 12 error(s)" in out
     assert "ignored (not in a student folder): README.txt" in out
     assert main(["report", str(graded["out"])]) == 0
     report = capsys.readouterr().out

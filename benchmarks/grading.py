@@ -1,0 +1,80 @@
+"""Grading a class: `python -m autograder grade`'s processes in parallel against nbgrader's own
+serial `autograde` of the same class, measured in the same run (the ratio is the speed-up).
+
+The class is generated from week 1: a third submit the solution, a third the untouched
+release, a third the solution with its later exercises left as the release's stubs.
+CLASS_SIZE students (30; `BENCH_CLASS_SIZE` to change it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from autograder.course import Course
+from autograder.grade import autograde, grade, prepare
+
+from .common import Row, progress, seconds, timed
+
+WEEK = "week1"
+CLASS_SIZE = int(os.environ.get("BENCH_CLASS_SIZE", "30"))
+
+
+def _solution_ids(nb) -> list[int]:
+    return [i for i, c in enumerate(nb.cells)
+            if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+
+
+def make_class(course: Course, folder: Path, size: int) -> None:
+    """`size` student folders: correct, untouched and partly wrong submissions in turn."""
+    solution = nbformat.read(course.source_notebook(WEEK), as_version=4)
+    release = nbformat.read(course.release_notebook(WEEK), as_version=4)
+    ids = _solution_ids(release)
+    partly = nbformat.from_dict(release)
+    for i in ids[: len(ids) // 2]:  # the first half of the exercises written (the solution's)
+        partly.cells[i] = nbformat.from_dict(solution.cells[i])
+    for k in range(size):
+        nb = (solution, release, partly)[k % 3]
+        (folder / f"student{k:02d}").mkdir(parents=True)
+        nbformat.write(nb, folder / f"student{k:02d}" / f"{WEEK}.ipynb")
+
+
+def nbgrader_serial(course: Course, submissions: Path, out: Path) -> None:
+    """nbgrader's own Autograde, one student after another, into a fresh tree."""
+    tree = prepare(course, WEEK, out)
+    for folder in sorted(submissions.iterdir()):
+        dest = tree.root / "submitted" / folder.name / WEEK
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(folder / f"{WEEK}.ipynb", dest / f"{WEEK}.ipynb")
+        ok, log = autograde(tree, WEEK, folder.name)
+        if not ok:
+            raise RuntimeError(f"nbgrader could not grade {folder.name}:\n{log[-2000:]}")
+
+
+def run(repeat: int) -> list[Row]:
+    course = Course.load()
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        subs = Path(tmp) / "submissions"
+        make_class(course, subs, CLASS_SIZE)
+        progress(f"grading: nbgrader autograde, {CLASS_SIZE} {WEEK} submissions, serially")
+        _, serial = timed(nbgrader_serial, course, subs, Path(tmp) / "serial")
+        progress(f"grading: python -m autograder grade, {cores} at once")
+        results, parallel = timed(grade, course, subs, Path(tmp) / "parallel", WEEK,
+                                  progress=False)
+    graded = sum(r.status == "graded" for r in results)
+    speedup = serial / parallel
+    return [
+        Row(f"grading: nbgrader autograde, {CLASS_SIZE} students serially (reference)",
+            seconds(serial), details=f"{serial / CLASS_SIZE:.1f} s a student"),
+        Row(f"grading: autograder grade, {cores} processes, its class report included",
+            seconds(parallel), details=f"{graded} of {len(results)} graded, "
+            f"{parallel / CLASS_SIZE:.1f} s a student"),
+        Row("grading: speed-up against nbgrader's serial autograde", f"{speedup:.2f}x",
+            "≥ 1.8x on 2 cores" if cores == 2 else f"≥ {0.9 * cores:.1f}x on {cores} cores",
+            speedup >= 0.9 * cores),
+    ]
