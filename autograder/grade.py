@@ -1,5 +1,5 @@
-"""Grade a folder of student submissions with nbgrader, each in a process of its own,
-as many at once as there are cores.
+"""Grade a folder of student submissions with nbgrader, as many at once as there are cores,
+each by a worker process of the grader's own (autograder.worker), its kernel memory-capped.
 
 Everything is written under OUT, a private nbgrader course tree::
 
@@ -8,8 +8,9 @@ Everything is written under OUT, a private nbgrader course tree::
     OUT/submitted/<s>/<a>/  copies of the submissions (SUBMISSIONS is only read)
     OUT/autograded/<s>/<a>/ nbgrader's executed notebooks
     OUT/feedback/<s>/<a>/<a>.html
-    OUT/logs/<a>/<s>.log    nbgrader's log for each student
+    OUT/logs/<a>/<s>.log    nbgrader's log for each student (worker<n>.log: the workers')
     OUT/grades.csv          one row per student and assignment
+    OUT/report/             the class report (autograder.class_report)
 
 A submission that cannot be graded gets status "error", score 0 and a message naming the
 problem and the fix; the other students are graded as usual.
