@@ -22,23 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .course import Course, CourseError, natural_key
+from .outcomes import Outcome, outcomes
 
 REPORT_DIR = "report"
 TEST_COLUMNS = ["student_id", "assignment", "test", "points", "score", "passed", "failure"]
-
-
-@dataclass
-class Outcome:
-    """One graded test of one student's autograded notebook."""
-
-    test: str
-    points: float
-    score: float
-    failure: str = ""  # the first line of the error the learner saw, "" when it passed
-
-    @property
-    def passed(self) -> bool:
-        return self.score >= self.points
 
 
 @dataclass
@@ -49,46 +36,6 @@ class Student:
     status: str  # "graded" or "error"
     message: str = ""
     outcomes: list[Outcome] = field(default_factory=list)
-
-
-def _failure(cell: dict, score: float, points: float, timeout: float | None) -> str:
-    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-    if not errors:
-        return "wrote to stderr" if any(o.get("output_type") == "stream" and
-                                        o.get("name") == "stderr"
-                                        for o in cell.get("outputs", [])) \
-            else f"{score:g}/{points:g}"
-    last = errors[-1]
-    if last.get("ename") in ("KeyboardInterrupt", "CellTimeoutError"):
-        # nbgrader interrupts a cell that runs past Execute.timeout
-        limit = f"{timeout:g} s" if timeout else "the time limit"
-        return f"did not finish within {limit}: an infinite loop?"
-    if last.get("ename") == "NotImplementedError":  # the release's stub: say what to do
-        return "NotImplementedError: not written"
-    message = f"{last.get('ename', 'Error')}: {last.get('evalue', '')}".rstrip(": ")
-    return message.splitlines()[0] if message else "Error"
-
-
-def outcomes(notebook: Path, timeout: float | None = None) -> list[Outcome]:
-    """The graded test cells of an autograded notebook, with nbgrader's own scoring
-    (`timeout`: the per-cell limit it ran with, to name in a failure)."""
-    import nbformat
-    from nbgrader import utils
-
-    nb = nbformat.read(notebook, as_version=4)
-    found, seen = [], set()
-    for cell in nb.cells:
-        if cell.cell_type != "code" or not utils.is_grade(cell) or utils.is_solution(cell):
-            continue
-        if cell.metadata.nbgrader["grade_id"] in seen:  # a pasted copy: nbgrader grades one
-            continue
-        seen.add(cell.metadata.nbgrader["grade_id"])
-        score, points = utils.determine_grade(cell)
-        score = float(score or 0.0)
-        found.append(Outcome(cell.metadata.nbgrader["grade_id"], float(points), score,
-                             "" if score >= float(points) else
-                             _failure(cell, score, float(points), timeout)))
-    return found
 
 
 def collect(out: Path, assignment: str, timeout: float | None = None) -> list[Student]:

@@ -34,8 +34,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .class_report import REPORT_DIR, outcomes, write_report
+from .class_report import REPORT_DIR, write_report
 from .course import Course, CourseError, capture, natural_key, nbgrader_logger
+from .outcomes import outcomes
 from .release import copy_source, generate_assignment, last_error, private_tree
 from .submissions import Submission, check_notebook, find_submissions, loose_files
 

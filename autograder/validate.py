@@ -15,18 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .course import Course, quiet_nbgrader
-
-
-@dataclass
-class CellResult:
-    grade_id: str
-    score: float
-    points: float
-    detail: str = ""
-
-    @property
-    def passed(self) -> bool:
-        return self.score >= self.points
+from .outcomes import Outcome, failure, outcomes
 
 
 @dataclass
@@ -34,23 +23,13 @@ class NotebookResult:
     assignment: str
     notebook: Path
     seconds: float = 0.0
-    tests: list[CellResult] = field(default_factory=list)
+    tests: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # errors in cells that are not graded
     error: str = ""  # the notebook could not be run at all
 
     @property
     def passed(self) -> bool:
         return not self.error and all(t.passed for t in self.tests)
-
-
-def _first_error(cell) -> str:
-    for out in cell.get("outputs", []):
-        if out.output_type == "error":
-            return f"{out.ename}: {out.evalue}".rstrip(": ").splitlines()[0][:160]
-        if out.output_type == "stream" and out.name == "stderr":
-            text = "".join(out.text).strip().splitlines()
-            return "wrote to stderr (nbgrader scores that 0): " + (text[0][:120] if text else "")
-    return ""
 
 
 def run_notebook(course: Course, notebook: Path, timeout: int | None = None,
@@ -100,17 +79,14 @@ def validate_notebook(course: Course, assignment: str, notebook: Path | None = N
         result.seconds = time.perf_counter() - start
         return result
     result.seconds = time.perf_counter() - start
+    execute = course.config["Execute"] if "Execute" in course.config else {}
+    result.tests = outcomes(nb, timeout or execute.get("timeout"))
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        if utils.is_grade(cell) and not utils.is_solution(cell):
-            score, points = utils.determine_grade(cell)
-            score = points if score is None else score
-            result.tests.append(CellResult(cell.metadata.nbgrader["grade_id"], score, points,
-                                           "" if score >= points else _first_error(cell)))
-        else:
-            problem = _first_error(cell)
-            if problem and any(o.output_type == "error" for o in cell.outputs):
+        if not (utils.is_grade(cell) and not utils.is_solution(cell)):
+            if any(o.output_type == "error" for o in cell.outputs):
+                problem = failure(cell, 0, 0)
                 gid = cell.metadata.get("nbgrader", {}).get("grade_id")
                 name = f"cell {index}" + (f" ({gid})" if gid else "")
                 result.warnings.append(f"{name} raised {problem}")
@@ -132,11 +108,11 @@ def format_results(results: list[NotebookResult], root: Path | None = None) -> s
         lines.append(f"{r.assignment}: {shown} ({r.seconds:.1f} s)")
         if r.error:
             lines.append(f"  ERROR  the notebook could not be run: {r.error}")
-        width = max((len(t.grade_id) for t in r.tests), default=0)
+        width = max((len(t.test) for t in r.tests), default=0)
         for t in r.tests:
             mark = "pass" if t.passed else "FAIL"
-            lines.append(f"  {mark}  {t.grade_id.ljust(width)}  {t.score:g}/{t.points:g}"
-                         + (f"  {t.detail}" if t.detail else ""))
+            lines.append(f"  {mark}  {t.test.ljust(width)}  {t.score:g}/{t.points:g}"
+                         + (f"  {t.failure}" if t.failure else ""))
         for w in r.warnings:
             lines.append(f"  warn  {w}")
         failed = [t for t in r.tests if not t.passed]
