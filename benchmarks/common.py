@@ -89,3 +89,13 @@ def format_table(rows: Sequence[Row]) -> str:
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(cells[0]), rule] + [line(c) for c in cells[1:]])
+
+
+def figures_row(week: str, module, names: Sequence[str], repeat: int) -> Row:
+    """One row for a week's figures: the slowest of `module`'s functions `names`, each called
+    with no data, built and rendered to PNG bytes (median of `repeat`)."""
+    times = {name: statistics.median(call_times(lambda n=name: getattr(module, n)()
+                                                ._repr_png_(), repeat)) for name in names}
+    slowest = max(times, key=times.get)
+    return Row(f"{week} figures, build and render to PNG", seconds(max(times.values())),
+               details=f"slowest {slowest}; median {seconds(statistics.median(times.values()))}")

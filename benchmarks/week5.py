@@ -9,7 +9,7 @@ import statistics
 
 import numpy as np
 
-from .common import Row, call_times, progress, seconds, timing_row
+from .common import Row, call_times, figures_row, progress, seconds, timing_row
 from .explorer_latency import TARGET, default_moves, moves
 from .notebooks import notebook_rows
 from .week3 import blas
@@ -204,12 +204,7 @@ def figure_rows(repeat: int) -> list[Row]:
     names = ["sliding_filter", "conv_volume", "max_pooling", "residual_block",
              "inception_module", "yolo_grid", "iou_and_nms", "unet", "siamese_triplet",
              "transpose_conv"]
-    times = {name: statistics.median(call_times(lambda n=name: getattr(diagrams_cnn, n)()
-                                                ._repr_png_(), repeat)) for name in names}
-    slowest = max(times, key=times.get)
-    return [Row("week 5 figures, build and render to PNG", seconds(max(times.values())),
-                details=f"slowest {slowest}; median {seconds(statistics.median(times.values()))}")]
-
+    return [figures_row("week 5", diagrams_cnn, names, repeat)]
 
 def run(repeat: int) -> list[Row]:
     return (notebook_rows("week5", repeat, NOTEBOOK_TARGET) + conv_rows(repeat)

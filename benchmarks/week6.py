@@ -11,7 +11,7 @@ import statistics
 
 import numpy as np
 
-from .common import Row, call_times, progress, seconds, timed, timing_row
+from .common import Row, call_times, figures_row, progress, seconds, timed, timing_row
 from .explorer_latency import TARGET, default_moves, moves
 from .notebooks import notebook_rows
 from .week3 import blas
@@ -259,12 +259,7 @@ def figure_rows(repeat: int) -> list[Row]:
 
     names = ["unrolled_rnn", "rnn_cell", "lstm_cell", "gru_cell", "rnn_types",
              "bidirectional_and_deep", "sampling", "attention_idea", "gradient_paths"]
-    times = {name: statistics.median(call_times(lambda n=name: getattr(diagrams_rnn, n)()
-                                                ._repr_png_(), repeat)) for name in names}
-    slowest = max(times, key=times.get)
-    return [Row("week 6 figures, build and render to PNG", seconds(max(times.values())),
-                details=f"slowest {slowest}; median {seconds(statistics.median(times.values()))}")]
-
+    return [figures_row("week 6", diagrams_rnn, names, repeat)]
 
 def run(repeat: int) -> list[Row]:
     training, parameters = char_model_rows(repeat)

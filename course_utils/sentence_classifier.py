@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from .cnn import TrainingStopped
+from .cnn import TrainingStopped, _adam_step
 from .data import DATASETS_DIR, DatasetError
 from .learner_code import failure_words
 from .rnn_utils import column_softmax
@@ -219,7 +219,7 @@ def _fit(X: np.ndarray, y: np.ndarray, n_classes: int, iterations: int, learning
     n, m = X.shape
     rng = np.random.default_rng(seed)
     params = {"W": rng.normal(size=(n_classes, n)) * 0.01, "b": np.zeros((n_classes, 1))}
-    moments = {k: (np.zeros_like(v), np.zeros_like(v)) for k, v in params.items()}
+    moments = {}
     Y = np.eye(n_classes)[:, y]
     losses = []
     for t in range(1, iterations + 1):
@@ -227,13 +227,8 @@ def _fit(X: np.ndarray, y: np.ndarray, n_classes: int, iterations: int, learning
         losses.append(float(-np.mean(np.log(np.maximum(P[y, np.arange(m)], 1e-300)))
                             + l2 / 2 * np.sum(params["W"] ** 2)))
         dZ = (P - Y) / m
-        grads = {"W": dZ @ X.T + l2 * params["W"], "b": dZ.sum(axis=1, keepdims=True)}
-        for key, g in grads.items():
-            m1, m2 = moments[key]
-            m1, m2 = 0.9 * m1 + 0.1 * g, 0.999 * m2 + 0.001 * g * g
-            moments[key] = (m1, m2)
-            params[key] = params[key] - learning_rate * (m1 / (1 - 0.9 ** t)) / (
-                np.sqrt(m2 / (1 - 0.999 ** t)) + 1e-8)
+        grads = {"dW": dZ @ X.T + l2 * params["W"], "db": dZ.sum(axis=1, keepdims=True)}
+        params, moments = _adam_step(params, grads, moments, t, learning_rate)
     return params["W"], params["b"], losses
 
 

@@ -171,6 +171,18 @@ def train_word_vectors(cooc: Cooccurrence | None = None, dim: int = 50, seed: in
     return {word: E[i] for i, word in enumerate(cooc.vocabulary)}
 
 
+def _matrix(word_to_vec_map: dict) -> tuple[list, np.ndarray]:
+    """The words and their vectors as the rows of one float64 matrix."""
+    words = list(word_to_vec_map)
+    return words, np.array([word_to_vec_map[w] for w in words], dtype=np.float64)
+
+
+def _cosines(rows: np.ndarray, v) -> np.ndarray:
+    """The cosine of each row of `rows` with the vector `v` (0 where either is zero)."""
+    v = np.asarray(v, dtype=np.float64)
+    return rows @ v / np.maximum(np.linalg.norm(rows, axis=1) * np.linalg.norm(v), 1e-12)
+
+
 def nearest(word: str, word_to_vec_map: dict, k: int = 5) -> list:
     """The k words whose vectors make the smallest angle with `word`'s: [(word, cosine), ...],
     best first, `word` itself left out."""
@@ -184,11 +196,8 @@ def nearest(word: str, word_to_vec_map: dict, k: int = 5) -> list:
                        "lower-case, e.g. 'king', 'water', 'city').")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a whole number of at least 1, got {k!r}.")
-    words = list(word_to_vec_map)
-    E = np.array([word_to_vec_map[w] for w in words], dtype=np.float64)
-    lengths = np.linalg.norm(E, axis=1)
-    e = np.asarray(word_to_vec_map[key], dtype=np.float64)
-    scores = E @ e / np.maximum(lengths * np.linalg.norm(e), 1e-12)
+    words, E = _matrix(word_to_vec_map)
+    scores = _cosines(E, word_to_vec_map[key])
     scores[words.index(key)] = -np.inf
     order = np.argsort(-scores, kind="stable")[:k]
     return [(words[i], float(scores[i])) for i in order]
@@ -201,17 +210,14 @@ def analogy_rank(word_a: str, word_b: str, word_c: str, word_d: str,
     cos(e_w, e_c - e_a + e_b) (rule "sum", the lecture's)."""
     if rule not in ("differences", "sum"):
         raise ValueError(f"rule must be 'differences' or 'sum', not {rule!r}.")
-    words = list(word_to_vec_map)
     missing = [w for w in (word_a, word_b, word_c, word_d) if w not in word_to_vec_map]
     if missing:
         raise KeyError(f"{', '.join(map(repr, missing))} not in word_to_vec_map: use words of "
                        "its vocabulary.")
-    E = np.array([word_to_vec_map[w] for w in words], dtype=np.float64)
+    words, E = _matrix(word_to_vec_map)
     target = np.asarray(word_to_vec_map[word_b]) - np.asarray(word_to_vec_map[word_a])
-    D = E - np.asarray(word_to_vec_map[word_c])
-    if rule == "sum":
-        D, target = E, target + np.asarray(word_to_vec_map[word_c])
-    scores = D @ target / np.maximum(np.linalg.norm(D, axis=1) * np.linalg.norm(target), 1e-12)
+    e_c = np.asarray(word_to_vec_map[word_c], dtype=np.float64)
+    scores = _cosines(E, target + e_c) if rule == "sum" else _cosines(E - e_c, target)
     scores[[words.index(w) for w in (word_a, word_b, word_c)]] = -np.inf
     return 1 + int(np.sum(scores > scores[words.index(word_d)]))
 
