@@ -55,6 +55,18 @@ try:
 except ImportError:
     pass
 
+# Test cells run in the grader's process, not in the kernel the learner's code ran in: an
+# answer cell cannot replace the comparisons or the checks the tests use (autograder/trusted.py).
+try:
+    from autograder.trusted import configure as _trusted
+
+    _trusted(c)
+except ImportError as _missing:  # the course is not installed: nbgrader's own Execute
+    import sys
+
+    print(f"nbgrader_config.py: test cells run in the kernel ({_missing}); install the course "
+          "with `make lab`", file=sys.stderr)
+
 # Timestamps shown by the formgrader.
 c.NbGraderAPI.timezone = "UTC"
 

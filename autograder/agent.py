@@ -1,0 +1,128 @@
+"""The grader's agent inside a notebook's kernel: it calls the learner's functions for test
+code that runs outside the kernel (autograder.trusted), with values passed as data files
+(autograder.wire).
+
+`install` puts one `Agent` in the kernel's namespace as `__course_grader__` before the first
+cell runs. The learner's code can replace or break it: that can only make the kernel answer
+wrongly, which the grader reads as a wrong or a failed answer, since what it sends back is data.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import os
+import tempfile
+import warnings
+
+import numpy as np
+
+from . import wire
+
+NAME = "__course_grader__"
+NO_DEFAULT = {"__no_default__": True}
+
+
+def _cell_file(filename: str) -> bool:
+    """Whether code came from a cell this kernel ran (ipykernel's per-cell files)."""
+    cells = os.path.join(tempfile.gettempdir(), f"ipykernel_{os.getpid()}")
+    return os.path.dirname(filename) == cells or filename.startswith("<ipython-input-")
+
+
+def origin(fn) -> str | None:
+    """None for a function written in one of the notebook's cells; else where `fn` is from."""
+    code = getattr(fn, "__code__", None)
+    if inspect.isfunction(fn) and fn.__module__ == "__main__" and _cell_file(code.co_filename):
+        return None
+    module = getattr(fn, "__module__", None) or type(fn).__module__
+    where = getattr(code, "co_filename", None)
+    return f"{type(fn).__name__} from {module}" + (f" ({where})" if where else "")
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+class Agent:
+    def __init__(self, namespace: dict):
+        self.namespace = namespace
+
+    def describe(self, path: str, out: str) -> None:
+        """What each name listed in `path` is in the notebook: missing, a function (whose, its
+        parameters) or a value; and the global random state."""
+        info = {}
+        for name in wire.load(path):
+            if name not in self.namespace:
+                info[name] = {"kind": "missing"}
+            elif callable(value := self.namespace[name]):
+                info[name] = {"kind": "function", "origin": origin(value),
+                              "params": self._parameters(value)}
+            else:
+                info[name] = {"kind": "value", "value": value}
+        wire.dump({"names": info, "rng": np.random.get_state()}, out)
+
+    @staticmethod
+    def _parameters(fn):
+        try:
+            parameters = inspect.signature(fn).parameters.values()
+        except (TypeError, ValueError):
+            return None
+        return [[p.name, int(p.kind), NO_DEFAULT if p.default is p.empty else p.default]
+                for p in parameters]
+
+    def set_rng(self, path: str) -> None:
+        np.random.set_state(wire.load(path))
+
+    def call(self, path: str, out: str) -> None:
+        """Call a function as the request in `path` says; write what happened to `out`."""
+        request = wire.load(path)
+        np.random.set_state(request["rng"])
+        args, kwargs = list(request["args"]), dict(request["kwargs"])
+        before = copy.deepcopy((args, kwargs))
+        answer, fn = {}, self.namespace.get(request["name"])
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")  # the grader's filters decide what is shown
+                answer["value"] = fn(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # noqa: BLE001 - reported to the grader as data
+            answer["error"] = self._error(error, fn)
+        answer["rng"] = np.random.get_state()
+        answer["warnings"] = [[type(w.message).__name__, str(w.message), str(w.filename),
+                               int(w.lineno or 0)] for w in locals().get("caught", ())]
+        answer["changed"] = {i: a for i, (a, b) in enumerate(zip(args, before[0]))
+                             if not _same(a, b)}
+        answer["changed_kw"] = {k: v for k, v in kwargs.items() if not _same(v, before[1][k])}
+        try:
+            wire.dump(answer, out)
+        except (wire.WireError, ValueError, RecursionError) as failure:
+            wire.dump({"error": {"type": "TypeError", "module": "builtins", "callee": None,
+                                 "message": f"returned a value the grader cannot read "
+                                            f"({failure})"}, "rng": answer["rng"]}, out)
+
+    @staticmethod
+    def _error(error: BaseException, fn) -> dict:
+        callee = None
+        try:
+            from course_utils.learner_code import failing_callee
+
+            callee = failing_callee(fn, error) if fn is not None else None
+        except Exception:  # noqa: BLE001 - the name is a nicety
+            pass
+        return {"type": type(error).__name__, "module": type(error).__module__,
+                "message": str(error)[:2000], "callee": callee if fn is not None else None}
+
+
+def install(namespace: dict) -> None:
+    namespace[NAME] = Agent(namespace)

@@ -1,0 +1,412 @@
+"""Graded test cells run in the grader's own process, out of reach of the learner's code.
+
+nbgrader's Execute runs the test cells in the notebook's kernel, where the learner's code ran
+first: an answer cell that replaces `np.allclose`, the course's checks or the kernel's error
+handling turns every test green. `TrustedExecute` (nbgrader_config.py puts it in Autograde's
+place for Execute) runs every other cell in the kernel as before, and each test cell (its code
+restored from the gradebook by nbgrader) here instead, in a namespace built from the source
+notebook:
+
+- the given code's imports, done here: numpy, the checks, the helpers are the grader's own;
+- each name the source defines in an answer cell is a `Remote`: calling it calls the learner's
+  function in the kernel, through the agent (autograder.agent), with the arguments, the
+  changes it made to them, the global random state and its printed output passed as data
+  (autograder.wire). A graded name that is not a function written in a cell of the notebook
+  (one imported, or built by exec) fails its tests with a message that says so.
+
+A check that needs the kernel's own namespace (one that swaps the learner's helpers, records
+their calls or traces the lines run) touches a Remote's `__globals__` or `__code__`, or calls it
+under a tracer: that cell is run in the kernel instead, as nbgrader does, and logged.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import contextlib
+import inspect
+import io
+import json
+import linecache
+import re
+import shutil
+import symtable
+import sys
+import tempfile
+import traceback
+import warnings
+from pathlib import Path
+
+import numpy as np
+from nbclient.exceptions import DeadKernelError
+from nbformat import NotebookNode
+from nbgrader.preprocessors import Execute
+from traitlets import Bool
+
+from . import agent, wire
+
+MAGIC = re.compile(r"^\s*[%!]")
+
+
+class NeedsKernel(BaseException):
+    """A check reached into the kernel's namespace: run this cell in the kernel."""
+
+
+class RemoteError(Exception):
+    """An exception the learner's function raised in the kernel, of a type not built in."""
+
+
+class CellTimeoutError(TimeoutError):
+    """The learner's function did not return within Execute.timeout (nbclient's name)."""
+
+
+class KernelUnavailable(RuntimeError):
+    """The kernel did not answer a call (it died, hung or lost the agent)."""
+
+
+def _python(source: str) -> str:
+    return "\n".join("" if MAGIC.match(line) else line for line in source.splitlines())
+
+
+def free_names(source: str) -> set[str]:
+    """Global names `source` reads without assigning them at its top level (not builtins)."""
+    table = symtable.symtable(source, "<test>", "exec")
+    found, assigned = set(), set()
+
+    def walk(scope, top: bool) -> None:
+        for symbol in scope.get_symbols():
+            if top and (symbol.is_assigned() or symbol.is_imported()):
+                assigned.add(symbol.get_name())
+            if symbol.is_referenced() and (top or symbol.is_global()):
+                found.add(symbol.get_name())
+        for child in scope.get_children():
+            walk(child, False)
+
+    walk(table, True)
+    return {name for name in found - assigned if not hasattr(builtins, name)}
+
+
+class SourceNotebook:
+    """What a test cell may take from the instructor's notebook: the given code's imports and
+    the names its answer cells define."""
+
+    def __init__(self, path: Path):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        self.folder, self.imports, self.graded = path.parent, [], set()
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade") and not meta.get("solution"):
+                continue
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            try:
+                tree = ast.parse(_python(source))
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if meta.get("solution") and isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                    self.graded.add(node.name)
+                elif not meta.get("solution") and isinstance(node, (ast.Import, ast.ImportFrom)):
+                    self.imports.append(node)
+
+    def namespace(self) -> dict:
+        """A fresh namespace holding the given imports, imported in this process."""
+        namespace = {"__name__": "__course_test__", "__builtins__": builtins}
+        module = ast.Module(body=list(self.imports), type_ignores=[])
+        sys.path.insert(0, str(self.folder))  # helper files shipped next to the notebook
+        try:
+            exec(compile(module, "<given imports>", "exec"), namespace)  # noqa: S102
+        finally:
+            sys.path.remove(str(self.folder))
+        return namespace
+
+
+class Remote:
+    """The learner's function `name`, living in the kernel; calling it calls that function."""
+
+    def __init__(self, kernel: TrustedExecute, name: str, params):
+        self._kernel, self.__name__, self.__qualname__ = kernel, name, name
+        self.__signature__ = _signature(params)
+
+    def __repr__(self) -> str:
+        return f"<your function {self.__name__}>"
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __copy__(self):
+        return self
+
+    @property
+    def __globals__(self):
+        raise NeedsKernel(f"a check reads {self.__name__}'s namespace")
+
+    @property
+    def __code__(self):
+        raise NeedsKernel(f"a check reads {self.__name__}'s code")
+
+    def __call__(self, *args, **kwargs):
+        if sys.gettrace() is not None:
+            raise NeedsKernel(f"a check traces {self.__name__}")
+        return self._kernel.call_learner(self.__name__, args, kwargs)
+
+
+class Foreign:
+    """A graded name bound to something other than a function written in the notebook."""
+
+    def __init__(self, name: str, origin: str):
+        self.__name__, self.origin = name, origin
+
+    def __call__(self, *args, **kwargs):
+        raise AssertionError(
+            f"{self.__name__} is not a function written in this notebook: it is a "
+            f"{self.origin}. Only the code you write is graded: define {self.__name__} "
+            f"with `def {self.__name__}(...)` in its answer cell.")
+
+
+def _signature(params) -> inspect.Signature | None:
+    if params is None:
+        return None
+    try:
+        return inspect.Signature([
+            inspect.Parameter(str(name), inspect._ParameterKind(int(kind)), default=(
+                inspect.Parameter.empty if default == agent.NO_DEFAULT else default))
+            for name, kind, default in params])
+    except (TypeError, ValueError):
+        return None
+
+
+def _rebuilt(error: dict) -> Exception:
+    """The learner's exception, of the same built-in type where it is one."""
+    name, message = str(error.get("type", "Error")), str(error.get("message", ""))
+    kind = getattr(builtins, name, None) if error.get("module") == "builtins" else None
+    if not (isinstance(kind, type) and issubclass(kind, Exception)):
+        kind = type(name if name.isidentifier() else "Error", (RemoteError,), {})
+    try:
+        rebuilt = kind(message)
+    except Exception:  # noqa: BLE001 - an exception type with another constructor
+        rebuilt = RemoteError(f"{name}: {message}")
+    rebuilt.remote_callee = error.get("callee") if isinstance(error.get("callee"), str) else None
+    return rebuilt
+
+
+def _write_back(original, changed) -> None:
+    """Make `original` (what the test passed) hold what the learner's function left in it."""
+    if isinstance(original, np.ndarray) and isinstance(changed, np.ndarray):
+        if original.shape == changed.shape and original.flags.writeable:
+            np.copyto(original, changed, casting="unsafe")
+    elif isinstance(original, dict) and isinstance(changed, dict):
+        for key in list(original):
+            if key not in changed:
+                del original[key]
+        for key, value in changed.items():
+            if key in original and type(original[key]) is type(value) and \
+                    isinstance(value, (np.ndarray, dict, list)):
+                _write_back(original[key], value)
+            else:
+                original[key] = value
+    elif isinstance(original, list) and isinstance(changed, list):
+        original[:] = changed
+
+
+def is_test_cell(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+class TrustedExecute(Execute):
+    """nbgrader's Execute with the graded test cells run in this process (module docstring)."""
+
+    trusted = Bool(True, help="run graded test cells outside the kernel").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._folder = Path(tempfile.mkdtemp(prefix="course-grader-"))
+        self._source, self._namespace, self._ready, self._dead = None, None, False, None
+        self._calls, self._warned = 0, {}
+        if self.trusted:
+            self._source = self._find_source(resources or {})
+        try:
+            return super().preprocess(nb, resources, km=km)
+        finally:
+            shutil.rmtree(self._folder, ignore_errors=True)
+
+    def _find_source(self, resources: dict) -> SourceNotebook | None:
+        from nbgrader.coursedir import CourseDirectory
+
+        info = resources.get("nbgrader", {})
+        coursedir = CourseDirectory(config=self.config)
+        path = Path(coursedir.format_path(coursedir.source_directory, ".",
+                                          info.get("assignment", ""))) / \
+            f"{info.get('notebook', '')}.ipynb"
+        if not path.is_file():
+            self.log.warning("trusted grading is off for this notebook: its source %s is "
+                             "missing, so test cells run in the kernel", path)
+            return None
+        return SourceNotebook(path)
+
+    # -- the kernel side ----------------------------------------------------------------
+    def _run_in_kernel(self, code: str, index: int) -> list:
+        """Run `code` in the kernel, as a cell no one sees; its outputs."""
+        if self._dead:
+            raise KernelUnavailable(self._dead)
+        cell = NotebookNode(cell_type="code", source=code, metadata={}, outputs=[],
+                            execution_count=None)
+        shown = self.nb.cells[index]  # nbclient puts the cell it ran at `index`: put it back
+        try:
+            self.execute_cell(cell, index, store_history=False)
+        except DeadKernelError as died:
+            self._dead = ("the notebook's kernel died (did the code call exit(), os._exit or "
+                          f"run out of memory?): {died}")
+            raise KernelUnavailable(self._dead) from None
+        finally:
+            self.nb.cells[index] = shown
+        return cell.outputs
+
+    def _agent_call(self, method: str, index: int, *paths: Path) -> list:
+        args = ", ".join(repr(str(p)) for p in paths)
+        outputs = self._run_in_kernel(f"{agent.NAME}.{method}({args})", index)
+        for output in outputs:
+            if output.get("output_type") == "error":
+                if output.get("ename") in ("KeyboardInterrupt", "CellTimeoutError"):
+                    raise CellTimeoutError(f"no answer within {self.timeout} s (an endless loop?), "
+                                       "so the kernel was interrupted")
+                raise KernelUnavailable(
+                    f"the kernel did not answer the grader ({output.get('ename')}: "
+                    f"{output.get('evalue')}); does the notebook replace {agent.NAME}?")
+        return outputs
+
+    def call_learner(self, name: str, args: tuple, kwargs: dict):
+        """`name(*args, **kwargs)` in the kernel: its value, or its exception raised here."""
+        self._calls += 1
+        request, answer_file = self._folder / "call.npz", self._folder / "answer.npz"
+        answer_file.unlink(missing_ok=True)
+        wire.dump({"name": name, "args": list(args), "kwargs": dict(kwargs),
+                   "rng": np.random.get_state()}, request)
+        outputs = self._agent_call("call", self._index, request, answer_file)
+        for output in outputs:
+            if output.get("output_type") == "stream":
+                stream = sys.stderr if output.get("name") == "stderr" else sys.stdout
+                stream.write(output.get("text", ""))
+        try:
+            answer = wire.load(answer_file)
+            np.random.set_state(answer["rng"])
+            changed, changed_kw = answer.get("changed", {}), answer.get("changed_kw", {})
+        except (wire.WireError, KeyError, TypeError, ValueError) as failure:
+            raise KernelUnavailable(f"the kernel's answer for {name} is unreadable "
+                                    f"({failure})") from None
+        for position, value in changed.items():
+            if isinstance(position, int) and 0 <= position < len(args):
+                _write_back(args[position], value)
+        for key, value in changed_kw.items():
+            if key in kwargs:
+                _write_back(kwargs[key], value)
+        for warning in answer.get("warnings", ()):
+            with contextlib.suppress(TypeError, ValueError):
+                kind, message, filename, line = warning
+                kind = getattr(builtins, str(kind), None)
+                kind = kind if isinstance(kind, type) and issubclass(kind, Warning) else UserWarning
+                warnings.warn_explicit(str(message), kind, str(filename), int(line),
+                                       registry=self._warned)
+        if "error" in answer:
+            raise _rebuilt(answer["error"] if isinstance(answer["error"], dict) else {})
+        return answer.get("value")
+
+    def _describe(self, names: list[str], index: int) -> dict:
+        request, answer_file = self._folder / "names.npz", self._folder / "described.npz"
+        answer_file.unlink(missing_ok=True)
+        wire.dump(names, request)
+        self._agent_call("describe", index, request, answer_file)
+        try:
+            answer = wire.load(answer_file)
+            np.random.set_state(answer["rng"])
+            return dict(answer["names"])
+        except (wire.WireError, KeyError, TypeError, ValueError) as failure:
+            raise KernelUnavailable(f"the kernel's description of {', '.join(names)} is "
+                                    f"unreadable ({failure})") from None
+
+    # -- cells ----------------------------------------------------------------------------
+    def preprocess_cell(self, cell, resources, index):
+        if self._source is None or cell.cell_type != "code":
+            return super().preprocess_cell(cell, resources, index)
+        if not self._ready:
+            self._ready = True
+            self._run_in_kernel("import autograder.agent as _a; _a.install(globals()); del _a",
+                                index)
+        if not is_test_cell(cell) or not cell.source.strip():
+            return super().preprocess_cell(cell, resources, index)
+        self._check_assign_resources(resources)
+        if self._namespace is None:
+            self._namespace = self._source.namespace()
+        rng = np.random.get_state()
+        try:
+            outputs = self._run_trusted(cell, index)
+        except NeedsKernel as why:
+            self.log.info("test cell %s runs in the kernel: %s",
+                          cell.metadata.get("nbgrader", {}).get("grade_id"), why)
+            reset = self._folder / "rng.npz"
+            wire.dump(rng, reset)
+            with contextlib.suppress(KernelUnavailable, CellTimeoutError):
+                self._agent_call("set_rng", index, reset)
+            cell.outputs = []
+            return super().preprocess_cell(cell, resources, index)
+        cell.outputs = outputs
+        return cell, self.resources
+
+    def _run_trusted(self, cell, index: int) -> list:
+        self._index = index
+        source = _python(cell.source)
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell{index}")
+        filename = f"<test cell {grade_id}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        out, err, error = io.StringIO(), io.StringIO(), None
+        namespace = self._namespace
+        try:
+            code = compile(source, filename, "exec")
+            wanted = sorted(name for name in free_names(source)
+                            if name in self._source.graded or name not in namespace)
+            for name, info in self._describe(wanted, index).items():
+                namespace.pop(name, None)
+                kind = info.get("kind") if isinstance(info, dict) else None
+                if kind == "function" and name in self._source.graded and info["origin"]:
+                    namespace[name] = Foreign(name, str(info["origin"]))
+                elif kind == "function":
+                    namespace[name] = Remote(self, name, info.get("params"))
+                elif kind == "value":
+                    namespace[name] = info.get("value")
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                exec(code, namespace)  # noqa: S102 - the instructor's test code
+        except NeedsKernel:
+            raise
+        except Exception as failure:  # noqa: BLE001 - a failing test is an error output
+            error = failure
+        outputs = [NotebookNode(output_type="stream", name=name, text=text.getvalue())
+                   for name, text in (("stdout", out), ("stderr", err)) if text.getvalue()]
+        if error is not None:
+            outputs.append(self._error_output(error, filename))
+        return outputs
+
+    @staticmethod
+    def _error_output(error: Exception, filename: str) -> NotebookNode:
+        render = getattr(error, "_render_traceback_", None)
+        if callable(render):
+            lines = render()
+        else:
+            frames = [f for f in traceback.extract_tb(error.__traceback__)
+                      if f.filename == filename]
+            lines = ["Traceback (most recent call last):",
+                     *(line.rstrip("\n") for line in traceback.format_list(frames)),
+                     *(line.rstrip("\n") for line in
+                       traceback.format_exception_only(type(error), error))]
+        return NotebookNode(output_type="error", ename=type(error).__name__,
+                            evalue=str(error), traceback=lines)
+
+
+def configure(c) -> None:
+    """Put TrustedExecute in the place of nbgrader's Execute among Autograde's preprocessors
+    (`c` is the nbgrader config being loaded)."""
+    from nbgrader.converters import Autograde
+
+    c.Autograde.autograde_preprocessors = [
+        TrustedExecute if pp is Execute else pp
+        for pp in Autograde.class_traits()["autograde_preprocessors"].default()]
