@@ -14,6 +14,7 @@ import inspect
 import os
 import tempfile
 import warnings
+from contextlib import nullcontext
 
 import numpy as np
 
@@ -37,6 +38,17 @@ def origin(fn) -> str | None:
     module = getattr(fn, "__module__", None) or type(fn).__module__
     where = getattr(code, "co_filename", None)
     return f"{type(fn).__name__} from {module}" + (f" ({where})" if where else "")
+
+
+def _function(where: str):
+    """The module-level function 'module:qualname' (a check's stand-in for a learner's)."""
+    import importlib
+
+    module, _, name = str(where).partition(":")
+    value = importlib.import_module(module)
+    for part in name.split("."):
+        value = getattr(value, part)
+    return value
 
 
 def _same(a, b) -> bool:
@@ -91,9 +103,16 @@ class Agent:
         before = copy.deepcopy((args, kwargs))
         answer, fn = {}, self.namespace.get(request["name"])
         try:
-            with warnings.catch_warnings(record=True) as caught:
+            from course_utils.learner_code import counting_lines, recording
+
+            swaps = {name: _function(where) for name, where in request.get("swap", {}).items()}
+            lines = {}
+            with warnings.catch_warnings(record=True) as caught, \
+                    recording(fn, request.get("watch", ()), swaps) as calls, \
+                    counting_lines(fn, lines) if request.get("lines") else nullcontext():
                 warnings.simplefilter("always")  # the grader's filters decide what is shown
                 answer["value"] = fn(*args, **kwargs)
+            answer["calls"], answer["lines"] = calls, lines
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # noqa: BLE001 - reported to the grader as data

@@ -14,9 +14,12 @@ notebook:
   (autograder.wire). A graded name that is not a function written in a cell of the notebook
   (one imported, or built by exec) fails its tests with a message that says so.
 
-A check that needs the kernel's own namespace (one that swaps the learner's helpers, records
-their calls or traces the lines run) touches a Remote's `__globals__` or `__code__`, or calls it
-under a tracer: that cell is run in the kernel instead, as nbgrader does, and logged.
+A check that looks inside the learner's code uses the shared helpers that work on a Remote
+too: `learner_code.recording` (the learner's calls of their own functions, recorded, or given
+stand-ins, in the kernel) and `learner_code.counting_lines` (lines run, counted in the
+kernel). A check that instead reads a Remote's `__globals__` or `__code__`, or calls it under
+a tracer of its own, gets its cell run in the kernel, as nbgrader does, and logged ("runs in
+the kernel"); no test cell of the course does (tests/test_grading.py).
 """
 
 from __future__ import annotations
@@ -128,6 +131,8 @@ class Remote:
     def __init__(self, kernel: TrustedExecute, name: str, params):
         self._kernel, self.__name__, self.__qualname__ = kernel, name, name
         self.__signature__ = _signature(params)
+        self._recording = None  # (calls, swaps) while a check records (learner_code.recording)
+        self._counting = None  # {function: lines} while a check counts (counting_lines)
 
     def __repr__(self) -> str:
         return f"<your function {self.__name__}>"
@@ -149,7 +154,48 @@ class Remote:
     def __call__(self, *args, **kwargs):
         if sys.gettrace() is not None:
             raise NeedsKernel(f"a check traces {self.__name__}")
-        return self._kernel.call_learner(self.__name__, args, kwargs)
+        options = {}
+        if self._recording is not None:
+            calls, swaps = self._recording
+            options = {"watch": list(calls), "swap": swaps}
+        if self._counting is not None:
+            options["lines"] = True
+        answer = self._kernel.call_learner(self.__name__, args, kwargs, **options)
+        if self._recording is not None and isinstance(answer.get("calls"), dict):
+            for name, made in answer["calls"].items():
+                if name in self._recording[0] and isinstance(made, list):
+                    self._recording[0][name].extend(tuple(m) for m in made
+                                                    if isinstance(m, tuple) and len(m) == 3)
+        if self._counting is not None and isinstance(answer.get("lines"), dict):
+            for function, lines in answer["lines"].items():
+                if isinstance(function, str) and isinstance(lines, int):
+                    self._counting[function] = self._counting.get(function, 0) + lines
+        return answer.get("value")
+
+    @contextlib.contextmanager
+    def recording(self, calls: dict, swaps: dict):
+        """learner_code.recording for a function in the kernel: the agent records its calls
+        of `calls`' names there, with the module-level functions `swaps` standing in."""
+        where = {}
+        for name, stand_in in swaps.items():
+            qualname = getattr(stand_in, "__qualname__", "<locals>")
+            if "<locals>" in qualname or not getattr(stand_in, "__module__", None):
+                raise NeedsKernel(f"a check swaps a local function into {self.__name__}")
+            where[name] = f"{stand_in.__module__}:{qualname}"
+        previous, self._recording = self._recording, (calls, where)
+        try:
+            yield
+        finally:
+            self._recording = previous
+
+    @contextlib.contextmanager
+    def counting_lines(self, counts: dict):
+        """learner_code.counting_lines for a function in the kernel: counted there."""
+        previous, self._counting = self._counting, counts
+        try:
+            yield
+        finally:
+            self._counting = previous
 
 
 class Foreign:
@@ -276,13 +322,14 @@ class TrustedExecute(Execute):
                     f"{output.get('evalue')}); does the notebook replace {agent.NAME}?")
         return outputs
 
-    def call_learner(self, name: str, args: tuple, kwargs: dict):
-        """`name(*args, **kwargs)` in the kernel: its value, or its exception raised here."""
+    def call_learner(self, name: str, args: tuple, kwargs: dict, **options) -> dict:
+        """`name(*args, **kwargs)` in the kernel (`options` as autograder.agent reads them):
+        the agent's answer, or the function's exception raised here."""
         self._calls += 1
         request, answer_file = self._folder / "call.npz", self._folder / "answer.npz"
         answer_file.unlink(missing_ok=True)
         wire.dump({"name": name, "args": list(args), "kwargs": dict(kwargs),
-                   "rng": np.random.get_state()}, request)
+                   "rng": np.random.get_state(), **options}, request)
         outputs = self._agent_call("call", self._index, request, answer_file)
         for output in outputs:
             if output.get("output_type") == "stream":
@@ -310,7 +357,7 @@ class TrustedExecute(Execute):
                                        registry=self._warned)
         if "error" in answer:
             raise _rebuilt(answer["error"] if isinstance(answer["error"], dict) else {})
-        return answer.get("value")
+        return answer
 
     def _describe(self, names: list[str], index: int) -> dict:
         request, answer_file = self._folder / "names.npz", self._folder / "described.npz"
@@ -331,8 +378,14 @@ class TrustedExecute(Execute):
             return super().preprocess_cell(cell, resources, index)
         if not self._ready:
             self._ready = True
-            self._run_in_kernel("import autograder.agent as _a; _a.install(globals()); del _a",
-                                index)
+            outputs = self._run_in_kernel(
+                "import autograder.agent as _a; _a.install(globals()); del _a", index)
+            failed = [o for o in outputs if o.get("output_type") == "error"]
+            if failed:  # never nbgrader's way instead: a submitted autograder.py could force it
+                self._dead = (f"the kernel could not start the grader's agent "
+                              f"({failed[0].get('ename')}: {failed[0].get('evalue')}); is the "
+                              f"course installed in the kernel's Python, and is there a file "
+                              f"named autograder next to the notebook?")
         if not is_test_cell(cell) or not cell.source.strip():
             return super().preprocess_cell(cell, resources, index)
         self._check_assign_resources(resources)

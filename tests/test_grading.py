@@ -322,6 +322,8 @@ def test_real_week_release_scores_zero_and_solution_full_marks(week: str, tmp_pa
     assert solution.max_score > 0
     assert (untouched.status, untouched.score) == ("graded", 0), untouched
     assert (solution.status, solution.score) == ("graded", solution.max_score), solution
+    log = (tmp_path / "out" / "logs" / week / "solution.log").read_text(encoding="utf-8")
+    assert "runs in the kernel" not in log, "every test cell runs in the grader (trusted.py)"
 
 
 @pytest.mark.grading

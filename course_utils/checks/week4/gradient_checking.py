@@ -13,11 +13,13 @@ recorded the same way. Every swapped name is restored afterwards.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 
 import numpy as np
 
 from ...gradcheck import dictionary_to_vector, gradients_to_vector
+from ...learner_code import recording
 from ...three_layer import backward_propagation_n, forward_propagation_n
 from ..cases import grid
 from ..core import describe, show
@@ -31,23 +33,6 @@ TWO_SIDED = "gradapprox = (J_plus - J_minus) / (2 * epsilon)"
 
 
 # -- shared pieces --------------------------------------------------------------------------
-@contextlib.contextmanager
-def _swapped(fn, **names):
-    """The global `names` of the learner's function replaced while the block runs, then put back
-    (the notebook's own functions are restored even when the block fails)."""
-    space = getattr(fn, "__globals__", {})
-    saved = {name: space[name] for name in names if name in space}
-    space.update(names)
-    try:
-        yield
-    finally:
-        for name in names:
-            if name in saved:
-                space[name] = saved[name]
-            else:
-                space.pop(name, None)
-
-
 def _run(check, case, **changes):
     """The learner's function once more on the case's inputs with `changes` (the random state
     left alone), and what it printed."""
@@ -170,6 +155,25 @@ def _check_evaluations(check, where: str, calls: list, x, theta, epsilon) -> Non
                f"forward_propagation(x, theta - epsilon), {TWO_SIDED}.")
 
 
+def curved_J(x, theta):  # J = x theta^2: stands in for the learner's forward_propagation
+    return x * theta ** 2
+
+
+def slope(x, theta):  # its true derivative
+    return 2 * x * theta
+
+
+def twice_the_slope(x, theta):
+    return 4 * x * theta
+
+
+def _arguments(stand_in, made_call) -> tuple:
+    """The arguments of one recorded call (args, kwargs, output) of `stand_in`, in its order."""
+    args, kwargs, _ = made_call
+    bound = inspect.signature(stand_in).bind(*args, **kwargs)
+    return tuple(bound.arguments.values())
+
+
 GRADIENT_CHECK = "gradient_check(x, theta, epsilon=1e-7, print_msg=False)"
 
 
@@ -178,26 +182,15 @@ GRADIENT_CHECK = "gradient_check(x, theta, epsilon=1e-7, print_msg=False)"
 def check_gradient_check(check, case, difference, want):
     x, theta, epsilon = case["x"], case["theta"], case.given("epsilon")
     _python_float(check, "the difference", difference)
-    calls, grads = [], []
-
-    def curved_J(x, theta):  # J = x theta^2, recording where it is evaluated
-        calls.append((x, theta))
-        return x * theta ** 2
-
-    def slope(x, theta):  # its true derivative
-        grads.append(theta)
-        return 2 * x * theta
-
-    def twice_the_slope(x, theta):
-        return 4 * x * theta
-
     where = (f"gradient_check({x}, {theta}, epsilon={epsilon}) on a test J = x * theta**2 (in "
              "place of your forward_propagation for this check; backward_propagation gives its "
              "slope 2 * x * theta)")
-    with _swapped(case._fn, forward_propagation=curved_J, backward_propagation=slope):
+    with recording(case._fn, swaps={"forward_propagation": curved_J,
+                                    "backward_propagation": slope}) as made:
         right, printed = _run(check, case, print_msg=True)
+    calls = [_arguments(curved_J, made_call) for made_call in made["forward_propagation"]]
     _check_evaluations(check, where, calls, x, theta, epsilon)
-    check.true(bool(grads), f"{where} never called backward_propagation.",
+    check.true(bool(made["backward_propagation"]), f"{where} never called backward_propagation.",
                "grad = backward_propagation(x, theta): the slope to check comes from your "
                "backward pass.")
     _python_float(check, "the difference", right)
@@ -208,7 +201,8 @@ def check_gradient_check(check, case, difference, want):
     _printed(check, where, printed, right, WORKS, below=True)
 
     wrong_where = where.replace("its slope 2 * x * theta", "twice its slope, 4 * x * theta")
-    with _swapped(case._fn, forward_propagation=curved_J, backward_propagation=twice_the_slope):
+    with recording(case._fn, swaps={"forward_propagation": curved_J,
+                                    "backward_propagation": twice_the_slope}):
         wrong, printed = _run(check, case, print_msg=True)
     check.true(np.isclose(wrong, 1 / 3, rtol=1e-6),
                f"{wrong_where} returned {wrong:.6g}, but a gradient twice the slope "
@@ -308,15 +302,12 @@ def check_gradient_check_n(check, case, difference, want):
     epsilon = case.given("epsilon")
     where = f"with epsilon={epsilon} and {GRADIENTS[id(case['gradients'])]}"
     _python_float(check, f"the difference {where}", difference)
-    theta0, calls = dictionary_to_vector(case["parameters"])[0].ravel(), []
-
-    def recorded(X, Y, parameters):  # the given forward_propagation_n, recording its theta
-        calls.append(dictionary_to_vector(parameters)[0].ravel())
-        return forward_propagation_n(X, Y, parameters)
-
+    theta0 = dictionary_to_vector(case["parameters"])[0].ravel()
     wants_print = want < THRESHOLD or case["gradients"] is G_BUGGY
-    with _swapped(case._fn, forward_propagation_n=recorded):
+    with recording(case._fn, swaps={"forward_propagation_n": forward_propagation_n}) as made:
         again, printed = _run(check, case, print_msg=wants_print)
+    calls = [dictionary_to_vector(_arguments(forward_propagation_n, made_call)[2])[0].ravel()
+             for made_call in made["forward_propagation_n"]]
     _check_nudges(check, where, calls, theta0, epsilon)
     if want < THRESHOLD:
         check.true(difference < THRESHOLD,

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import io
-import sys
-import sysconfig
 import time
 from collections.abc import Callable
 from itertools import permutations
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
+from ...learner_code import counting_lines
 from .. import diagnoses
 from ..core import Check, CheckFailed, layout
 from ..exercise import Case, Exercise
@@ -40,32 +38,6 @@ from .convolution import (
 from .pooling import pool_label, pooled
 
 LOOP_VERSIONS = ("conv_forward", "conv_backward", "pool_forward", "pool_backward")
-_LIBRARIES = tuple(dict.fromkeys(
-    [sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")]
-    + [str(Path(np.__file__).parents[1]), str(Path(__file__).parents[2]), "<frozen"]))
-
-
-# -- counting the lines of the learner's code -------------------------------------------------
-@contextlib.contextmanager
-def _counting(counts: dict):
-    """Counts, by function name, the lines run inside the block by code the learner wrote
-    (not numpy's, the standard library's or the course's)."""
-    def line(frame, event, arg):
-        if event == "line":
-            counts[frame.f_code.co_name] = counts.get(frame.f_code.co_name, 0) + 1
-        return line
-
-    def call(frame, event, arg):
-        return None if frame.f_code.co_filename.startswith(_LIBRARIES) else line
-
-    before = sys.gettrace()
-    sys.settrace(call)
-    try:
-        yield counts
-    finally:
-        sys.settrace(before)
-
-
 class FastExercise(Exercise):
     """An exercise of this section: after the fixed cases, the learner's code must run as many
     lines for more examples and for more output positions. `sizes(m, n)` gives the inputs (one
@@ -77,7 +49,7 @@ class FastExercise(Exercise):
         """Lines of learner code, by function, that the inputs of `sizes(m, n)` run."""
         counts = {}
         for inputs in self.sizes(m, n):
-            with _counting(counts):
+            with counting_lines(fn, counts):
                 self.call(fn, Case(inputs, self, fn, check), check)
         return counts
 
