@@ -81,7 +81,8 @@ def cmd_grade(args) -> int:
     course = _root(args)
     results = grade(course, Path(args.submissions), Path(args.out), args.assignment,
                     progress=not args.no_progress, jobs=args.jobs,
-                    memory_limit=args.memory_limit or None, time_limit=args.time_limit)
+                    memory_limit=args.memory_limit or None, time_limit=args.time_limit,
+                    sandbox=not args.no_sandbox)
     print(summary(results, Path(args.out).resolve(), Path(args.submissions)))
     return 0
 
@@ -173,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a submission still running after this is stopped with its kernel "
                         "and gets status 'error' (default 1800; each cell also has "
                         "nbgrader's Execute.timeout)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run kernels without bubblewrap: a submission's code can then read "
+                        "the answers, the gradebook and the other submissions")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("report", help="print OUT/grades.csv as a table",

@@ -191,8 +191,8 @@ def _check_paths(submissions: Path, out: Path) -> None:
 
 def grade(course: Course, submissions: Path, out: Path, assignment: str | None = None, *,
           progress: bool = True, jobs: int | None = None,
-          memory_limit: int | None = MEMORY_LIMIT, time_limit: float = TIME_LIMIT
-          ) -> list[Result]:
+          memory_limit: int | None = MEMORY_LIMIT, time_limit: float = TIME_LIMIT,
+          sandbox: bool = True) -> list[Result]:
     """Grade every student folder in ``submissions`` into ``out``; return one Result per
     student (also merged into ``out/grades.csv``). Gradable submissions run in `jobs`
     grading processes (default one per core), their kernels' address space capped at
@@ -204,6 +204,8 @@ def grade(course: Course, submissions: Path, out: Path, assignment: str | None =
     assignment = pick_assignment(course, submissions, assignment)
     subs = find_submissions(submissions, assignment)
     tree = prepare(course, assignment, out)
+    if sandbox:
+        sandbox_config(tree, course, submissions)
     release_nb = json.loads(tree.release_notebook(assignment).read_text(encoding="utf-8"))
     source_nb = json.loads(tree.source_notebook(assignment).read_text(encoding="utf-8"))
     total = max_points(release_nb)
@@ -244,6 +246,32 @@ def grade(course: Course, submissions: Path, out: Path, assignment: str | None =
     write_csv(out / GRADES_CSV, results, assignment)
     write_report(out, assignment, tree)
     return results
+
+
+def sandbox_config(tree: Course, course: Course, submissions: Path) -> None:
+    """Start the kernels of `tree` in bubblewrap with the answers (the course's source and
+    its gradebook), the grading tree, the submissions, the exchange and Jupyter's runtime
+    folder out of their sight; without bubblewrap, say so once on stderr."""
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    from .sandbox import available
+
+    why = available()
+    if why is not None:
+        print(f"warning: kernels are not sandboxed ({why}): a submission's code can read the "
+              f"answers in {course.source_dir}, the gradebook and the other submissions",
+              file=sys.stderr)
+        return
+    hide = [course.source_dir, tree.root, submissions, Path(jupyter_runtime_dir())]
+    hide += [course.root / step for step in ("submitted", "autograded", "feedback")]
+    for config in (course.config, tree.config):
+        db_url = str(config.CourseDirectory.get("db_url", ""))
+        if db_url.startswith("sqlite:///"):
+            hide.append(Path(db_url.removeprefix("sqlite:///")))
+        if "Exchange" in config and config.Exchange.get("root"):
+            hide.append(Path(config.Exchange.root))
+    tree.config.TrustedExecute.sandbox = True
+    tree.config.SandboxedKernelManager.hide = [str(p) for p in hide]
 
 
 class Worker:

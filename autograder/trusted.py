@@ -36,6 +36,7 @@ import shutil
 import symtable
 import sys
 import tempfile
+import time
 import traceback
 import warnings
 from pathlib import Path
@@ -256,6 +257,14 @@ def _write_back(original, changed) -> None:
         original[:] = changed
 
 
+def _remove_links(folder: Path) -> None:
+    """Symbolic links the learner's code left in its folder: nbgrader copies that folder's
+    files into the feedback, and a link would copy what it points at."""
+    for path in folder.rglob("*"):
+        if path.is_symlink():
+            path.unlink()
+
+
 def is_test_cell(cell) -> bool:
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
@@ -265,17 +274,33 @@ class TrustedExecute(Execute):
     """nbgrader's Execute with the graded test cells run in this process (module docstring)."""
 
     trusted = Bool(True, help="run graded test cells outside the kernel").tag(config=True)
+    sandbox = Bool(False, help="start the kernel in bubblewrap, the paths "
+                               "SandboxedKernelManager.hide out of its sight").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
-        self._folder = Path(tempfile.mkdtemp(prefix="course-grader-"))
+        cwd = (resources or {}).get("metadata", {}).get("path") or None
+        # in the kernel's own folder: the one place a sandboxed kernel shares with no other
+        self._folder = Path(tempfile.mkdtemp(prefix=".course-grader-", dir=cwd))
         self._source, self._namespace, self._ready, self._dead = None, None, False, None
         self._calls, self._warned = 0, {}
         if self.trusted:
             self._source = self._find_source(resources or {})
+        self._call_seconds = 0.0
+        if self.sandbox and km is None:
+            from .sandbox import SandboxedKernelManager
+
+            name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name", "python3")
+            km = SandboxedKernelManager(kernel_name=name, config=self.config,
+                                        connection_file=str(self._folder / "kernel.json"))
         try:
             return super().preprocess(nb, resources, km=km)
         finally:
             shutil.rmtree(self._folder, ignore_errors=True)
+            if cwd is not None:
+                _remove_links(Path(cwd))
+            if self._calls:
+                self.log.info("test cells called the learner's functions %d times (%.1f s in "
+                              "those calls)", self._calls, self._call_seconds)
 
     def _find_source(self, resources: dict) -> SourceNotebook | None:
         from nbgrader.coursedir import CourseDirectory
@@ -326,6 +351,13 @@ class TrustedExecute(Execute):
         """`name(*args, **kwargs)` in the kernel (`options` as autograder.agent reads them):
         the agent's answer, or the function's exception raised here."""
         self._calls += 1
+        started = time.perf_counter()
+        try:
+            return self._call(name, args, kwargs, options)
+        finally:
+            self._call_seconds += time.perf_counter() - started
+
+    def _call(self, name: str, args: tuple, kwargs: dict, options: dict) -> dict:
         request, answer_file = self._folder / "call.npz", self._folder / "answer.npz"
         answer_file.unlink(missing_ok=True)
         wire.dump({"name": name, "args": list(args), "kwargs": dict(kwargs),

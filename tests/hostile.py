@@ -37,6 +37,9 @@ _source = pathlib.Path.cwd().parents[2] / "source" / "week0" / "week0.ipynb"
 exec("\\n".join("".join(c["source"]) for c in json.loads(_source.read_text())["cells"]
                 if c["metadata"].get("nbgrader", {}).get("solution")), globals())"""
 
+# Takes a function of the same name from the course's own code (it is on the machine).
+IMPORTS_A_GRADED_NAME = "from course_utils.activations import relu"
+
 # Week 1, as in the issue: numpy's comparisons and the course's checks replaced at the top of
 # the first answer cell.
 PATCHES_NUMPY = """\
@@ -69,3 +72,28 @@ EXITS_THE_KERNEL = """\
 import os
 
 os._exit(3)"""
+
+# Reads what no submission may: the answers, the gradebook, the others' work, its own
+# notebook as graded (hidden tests included). PATHS is filled in by the test; relu is right.
+READS_THE_ANSWERS = """\
+import pathlib
+
+_out = pathlib.Path.cwd().parents[2]
+for _path in [*PATHS, _out / "source" / "week0" / "week0.ipynb", _out / "gradebook.db",
+              _out / "submitted" / "ola" / "week0" / "week0.ipynb",
+              pathlib.Path.cwd() / "week0.ipynb"]:
+    try:
+        print("bytes read:", len(pathlib.Path(_path).read_bytes()), _path)
+    except OSError as _error:
+        print("bytes read: 0", _path, type(_error).__name__)
+
+
+def relu(z):
+    return max(0.0, z)"""
+
+# Kills the process that started its kernel (the grader's worker).
+KILLS_THE_GRADER = """\
+import os
+import signal
+
+os.kill(os.getppid(), signal.SIGKILL)"""

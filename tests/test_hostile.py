@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import toy
+from autograder import sandbox, toy
 from autograder.course import Course
 from autograder.grade import grade
 from autograder.release import release
@@ -31,10 +31,12 @@ SIGMOID_OK = "import math\n\ndef sigmoid(z):\n    return 1 / (1 + math.exp(-z))"
 TOY = {
     "ola": (hostile.PATCHES_THE_CHECKS, RELU_WRONG, 0),
     "pat": (hostile.SWALLOWS_EXCEPTIONS, RELU_WRONG, 0),
-    "quin": (hostile.IMPORTS_THE_ANSWERS, "", 0),
+    "quin": (hostile.IMPORTS_THE_ANSWERS, hostile.IMPORTS_A_GRADED_NAME, 0),
     "rex": (SIGMOID_OK, hostile.FLOODS_THE_OUTPUT, 5),
     "sam": (SIGMOID_OK, hostile.EXITS_THE_KERNEL, 0),
     "tia": (SIGMOID_OK, RELU_WRONG, 2),  # graded after the others: the grader goes on
+    "uma": (SIGMOID_OK, hostile.READS_THE_ANSWERS, 5),
+    "val": (SIGMOID_OK, hostile.KILLS_THE_GRADER, 2),
 }
 STEALERS = ("ola", "pat", "quin")
 
@@ -47,11 +49,13 @@ def _config(root: Path, trusted: bool) -> Path:
 
 
 def _grade_both(course: Course, subs: Path, root: Path, assignment: str) -> dict:
+    """Results by student: [False] as nbgrader grades (tests in the kernel, no sandbox),
+    [True] as the course does."""
     scores = {}
     for trusted in (False, True):
         configured = Course.load(root=course.root, config_file=_config(root, trusted))
         results = grade(configured, subs, root / f"out_{trusted}", assignment, progress=False,
-                        time_limit=300)
+                        time_limit=300, sandbox=trusted)
         scores[trusted] = {r.student_id: r for r in results}
     return scores
 
@@ -63,11 +67,13 @@ def toy_class(tmp_path_factory):
     release(course)
     released = nbformat.read(course.release_notebook(toy.ASSIGNMENT), as_version=4)
     subs = root / "submissions"
+    secrets = [course.source_notebook(toy.ASSIGNMENT), subs / "ola" / f"{toy.ASSIGNMENT}.ipynb"]
     for student, (sigmoid, relu, _) in TOY.items():
+        relu = relu.replace("PATHS", repr([str(p) for p in secrets]))
         nb = toy.replace_solution(toy.replace_solution(released, "sigmoid", sigmoid), "relu", relu)
         (subs / student).mkdir(parents=True)
         nbformat.write(nb, subs / student / f"{toy.ASSIGNMENT}.ipynb")
-    return _grade_both(course, subs, root, toy.ASSIGNMENT)
+    return {**_grade_both(course, subs, root, toy.ASSIGNMENT), "root": root}
 
 
 @pytest.mark.grading
@@ -82,7 +88,16 @@ def test_a_cheat_steals_points_in_the_kernel_and_none_in_the_grader(toy_class, s
 @pytest.mark.grading
 def test_a_graded_name_taken_from_elsewhere_is_named_in_the_feedback(toy_class):
     message = toy_class[True]["quin"].message
-    assert "sigmoid is not a function written in this notebook" in message, message
+    assert "relu is not a function written in this notebook" in message, message
+
+
+@pytest.mark.grading
+def test_a_kernel_that_kills_its_grader_is_reported_and_in_the_sandbox_cannot(toy_class):
+    unsandboxed, sandboxed = toy_class[False]["val"], toy_class[True]["val"]
+    assert unsandboxed.status == "error", unsandboxed
+    assert "its grading process died" in unsandboxed.message, unsandboxed
+    if sandbox.available() is None:
+        assert (sandboxed.status, sandboxed.score) == ("graded", 2), sandboxed
 
 
 @pytest.mark.grading
@@ -93,6 +108,26 @@ def test_broken_code_is_graded_as_it_runs_and_the_grader_goes_on(toy_class, stud
         assert result.score == TOY[student][2], result
     if student == "sam":
         assert "kernel" in toy_class[True]["sam"].message.lower(), toy_class[True]["sam"]
+
+
+def _bytes_read(root: Path, trusted: bool) -> list[int]:
+    notebook = root / f"out_{trusted}" / "autograded" / "uma" / toy.ASSIGNMENT / \
+        f"{toy.ASSIGNMENT}.ipynb"
+    cell = next(c for c in nbformat.read(notebook, as_version=4).cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "relu")
+    text = "".join(o.get("text", "") for o in cell.outputs)
+    return [int(line.split()[2]) for line in text.splitlines() if line.startswith("bytes read:")]
+
+
+@pytest.mark.grading
+def test_a_kernel_cannot_read_the_answers_the_gradebook_or_the_others_work(toy_class):
+    if (why := sandbox.available()) is not None:
+        pytest.skip(why)
+    unsandboxed, sandboxed = (_bytes_read(toy_class["root"], t) for t in (False, True))
+    assert len(unsandboxed) == len(sandboxed) == 6, (unsandboxed, sandboxed)
+    assert all(n > 0 for n in unsandboxed), f"without the sandbox these are readable: {unsandboxed}"
+    assert sandboxed == [0] * 6, sandboxed
+    assert toy_class[True]["uma"].score == 5, "reading is refused, the code still graded"
 
 
 def _week1_submission(released: dict, patch: str) -> dict:
