@@ -82,7 +82,7 @@ def cmd_grade(args) -> int:
     results = grade(course, Path(args.submissions), Path(args.out), args.assignment,
                     progress=not args.no_progress, jobs=args.jobs,
                     memory_limit=args.memory_limit or None, time_limit=args.time_limit,
-                    sandbox=not args.no_sandbox)
+                    sandbox=not args.no_sandbox, regrade=args.regrade)
     print(summary(results, Path(args.out).resolve(), Path(args.submissions)))
     return 0
 
@@ -174,6 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a submission still running after this is stopped with its kernel "
                         "and gets status 'error' (default 1800; each cell also has "
                         "nbgrader's Execute.timeout)")
+    p.add_argument("--regrade", action="store_true",
+                   help="grade every submission again (by default a submission graded into "
+                        "OUT before, unchanged, with the same course code, keeps its result: "
+                        "an interrupted run goes on where it stopped)")
     p.add_argument("--no-sandbox", action="store_true",
                    help="run kernels without bubblewrap: a submission's code can then read "
                         "the answers, the gradebook and the other submissions")

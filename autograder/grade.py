@@ -44,6 +44,7 @@ COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "message"
 MEMORY_LIMIT = 8 * 2**30  # bytes of address space per submission (its kernel included)
 TIME_LIMIT = 1800.0  # seconds per submission; nbgrader's Execute.timeout bounds each cell
 GRADES_CSV = "grades.csv"
+INPUTS = "inputs.sha256"  # OUT/logs/<a>/: the fingerprint the assignment was generated from
 
 
 @dataclass
@@ -79,15 +80,22 @@ def _gradebook(tree: Course):
     return Gradebook(tree.config.CourseDirectory.db_url, tree.course_id)
 
 
-def prepare(course: Course, assignment: str, out: Path) -> Course:
+def prepare(course: Course, assignment: str, out: Path, inputs: str | None = None,
+            fresh: bool = True) -> Course:
     """Set up OUT as a fresh grading tree for ``assignment`` (other assignments graded
-    into the same OUT are kept) and generate the assignment into its gradebook."""
+    into the same OUT are kept) and generate the assignment into its gradebook; or, when
+    OUT already holds this assignment generated from the same `inputs` (fingerprint) and
+    not `fresh`, keep it as it is, to go on grading there."""
     from nbgrader.api import MissingEntry
 
     from .course import quiet_nbgrader
 
     tree = private_tree(course, out)
     out.mkdir(parents=True, exist_ok=True)
+    marker = tree.root / "logs" / assignment / INPUTS
+    if not fresh and inputs is not None and marker.is_file() and \
+            marker.read_text() == inputs and tree.release_notebook(assignment).is_file():
+        return tree
     for step in ("submitted", "autograded", "feedback"):
         for old in sorted((tree.root / step).glob(f"*/{assignment}")):
             shutil.rmtree(old)
@@ -102,7 +110,86 @@ def prepare(course: Course, assignment: str, out: Path) -> Course:
                 pass
     copy_source(course, assignment, tree)
     generate_assignment(tree, assignment)
+    if inputs is not None:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(inputs)
     return tree
+
+
+def fingerprint(course: Course, assignment: str, options: dict) -> str:
+    """What a grade depends on besides the submission: the assignment's source folder, the
+    course's code (checks, helpers, grader) and the grading options."""
+    import hashlib
+
+    import course_utils
+
+    def named(value):  # sets sorted; classes and functions by name, not by address
+        if isinstance(value, (set, frozenset)):
+            return sorted(map(str, value))
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', repr(value))}"
+
+    digest = hashlib.sha256(json.dumps(options, sort_keys=True, default=named).encode())
+    folders = [course.source_dir / assignment, Path(course_utils.__file__).parent,
+               Path(__file__).parent]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def submission_key(sub: Submission) -> str:
+    """The submission's bytes (what was handed in), as a hash; a folder with no notebook by
+    the names of its files."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    if sub.notebook is not None and sub.notebook.is_file():
+        digest.update(sub.notebook.read_bytes())
+    else:
+        digest.update("\n".join(sorted(p.name for p in sub.folder.iterdir())).encode())
+    return digest.hexdigest()
+
+
+def _done_file(logs: Path, student: str) -> Path:
+    return logs / f"{student}.result.json"
+
+
+def _reuse(logs: Path, sub: Submission) -> Result | None:
+    """The Result an earlier run recorded for this very submission, if any."""
+    path = _done_file(logs, sub.student)
+    try:
+        done = json.loads(path.read_text(encoding="utf-8"))
+        return Result(**done["result"]) if done.get("key") == submission_key(sub) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _record(logs: Path, sub: Submission, result: Result) -> None:
+    path = _done_file(logs, sub.student)
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps({"key": submission_key(sub), "result": asdict(result)}),
+                       encoding="utf-8")
+    os.replace(partial, path)  # whole or not at all, even if grading is stopped here
+
+
+def _forget_removed(tree: Course, assignment: str, logs: Path, students: set[str]) -> None:
+    """Students graded earlier whose folder is gone from SUBMISSIONS: their files and grades."""
+    from nbgrader.api import MissingEntry
+
+    from .course import quiet_nbgrader
+
+    gone = {p.name.removesuffix(".result.json") for p in logs.glob("*.result.json")}
+    for step in ("submitted", "autograded", "feedback"):
+        gone |= {p.parent.name for p in (tree.root / step).glob(f"*/{assignment}")}
+    for student in sorted(gone - students):
+        for step in ("submitted", "autograded", "feedback"):
+            shutil.rmtree(tree.root / step / student / assignment, ignore_errors=True)
+        _done_file(logs, student).unlink(missing_ok=True)
+        with quiet_nbgrader(), _gradebook(tree) as gb:
+            with contextlib.suppress(MissingEntry):
+                gb.remove_submission(assignment, student)
 
 
 def autograde(tree: Course, assignment: str, student: str) -> tuple[bool, str]:
@@ -192,18 +279,27 @@ def _check_paths(submissions: Path, out: Path) -> None:
 def grade(course: Course, submissions: Path, out: Path, assignment: str | None = None, *,
           progress: bool = True, jobs: int | None = None,
           memory_limit: int | None = MEMORY_LIMIT, time_limit: float = TIME_LIMIT,
-          sandbox: bool = True) -> list[Result]:
+          sandbox: bool = True, regrade: bool = False) -> list[Result]:
     """Grade every student folder in ``submissions`` into ``out``; return one Result per
     student (also merged into ``out/grades.csv``). Gradable submissions run in `jobs`
     grading processes (default one per core), their kernels' address space capped at
-    `memory_limit` bytes; one still running after `time_limit` seconds is stopped."""
+    `memory_limit` bytes; one still running after `time_limit` seconds is stopped. With `sandbox`
+    (where bubblewrap is installed), kernels cannot read the answers, the gradebook or the
+    other students' files (sandbox_config).
+
+    Grading again into the same OUT goes on where it stopped: a submission graded before,
+    by the same course code, source and options, keeps its result (OUT/logs/<a>/<s>.result.json,
+    written as each one is done) unless `regrade`; a student whose folder is gone is removed."""
     from tqdm import tqdm
 
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     _check_paths(submissions, out)
     assignment = pick_assignment(course, submissions, assignment)
     subs = find_submissions(submissions, assignment)
-    tree = prepare(course, assignment, out)
+    options = {"memory_limit": memory_limit, "time_limit": time_limit, "sandbox": sandbox,
+               "config": course.config}
+    tree = prepare(course, assignment, out, fingerprint(course, assignment, options),
+                   fresh=regrade)
     if sandbox:
         sandbox_config(tree, course, submissions)
     release_nb = json.loads(tree.release_notebook(assignment).read_text(encoding="utf-8"))
@@ -211,33 +307,48 @@ def grade(course: Course, submissions: Path, out: Path, assignment: str | None =
     total = max_points(release_nb)
     logs = out / "logs" / assignment
     logs.mkdir(parents=True, exist_ok=True)
+    _forget_removed(tree, assignment, logs, {sub.student for sub in subs})
 
     notebooks = (release_nb, source_nb)
     results: dict[str, Result] = {}
     bar = tqdm(total=len(subs), desc=f"grading {assignment}", unit="student",
                disable=not progress)
     jobs = max(1, jobs or os.cpu_count() or 1)
+    everyone = [Worker(logs, number, memory_limit) for number in range(jobs)]
     workers: queue.Queue = queue.Queue()
-    for number in range(jobs):
-        workers.put(Worker(logs, number, memory_limit))
+    for worker in everyone:
+        workers.put(worker)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         running = {}
         for sub in subs:
+            if (earlier := _reuse(logs, sub)) is not None:  # graded by an earlier run
+                results[sub.student] = earlier
+                bar.update()
+                continue
             if sub.ok:
                 check_notebook(sub, *notebooks)
             if not sub.ok:  # malformed: said at once, nothing to run
                 results[sub.student] = _grade_one(tree, assignment, sub, notebooks, total, logs,
                                                   checked=True)
+                _record(logs, sub, results[sub.student])
                 bar.update()
                 continue
             task = {"tree": tree, "assignment": assignment, "sub": sub, "notebooks": notebooks,
                     "total": total, "logs": logs, "checked": True}
-            running[pool.submit(_isolated, task, time_limit, workers)] = sub.student
+            running[pool.submit(_isolated, task, time_limit, workers)] = sub
         try:
             for future in as_completed(running):
-                results[running[future]] = future.result()
-                bar.set_postfix_str(running[future])
+                sub = running[future]
+                results[sub.student] = future.result()
+                _record(logs, sub, results[sub.student])
+                bar.set_postfix_str(sub.student)
                 bar.update()
+        except BaseException:  # stopped (Ctrl-C): end the grading processes, keep what is done
+            for future in running:
+                future.cancel()
+            for worker in everyone:
+                worker.stop()
+            raise
         finally:
             while not workers.empty():
                 workers.get().close()

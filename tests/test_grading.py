@@ -13,6 +13,11 @@ import contextlib
 import csv
 import io
 import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -263,7 +268,7 @@ def test_summary_table_is_printed(graded, capsys) -> None:
 
 @pytest.mark.grading
 @pytest.mark.xdist_group("grading")
-def test_grading_again_into_the_same_out_starts_fresh(graded, tmp_path) -> None:
+def test_grading_again_drops_the_students_whose_folder_is_gone(graded, tmp_path) -> None:
     course, subs, out = graded["course"], tmp_path / "subs", tmp_path / "out"
     for student in ("ann", "cat"):
         (subs / student).mkdir(parents=True)
@@ -279,6 +284,62 @@ def test_grading_again_into_the_same_out_starts_fresh(graded, tmp_path) -> None:
         assert [r["student_id"] for r in csv.DictReader(fh)] == ["ann"]
     assert not (out / "feedback" / "cat" / A).exists()
     assert (out / "feedback" / "ann" / A / f"{A}.html").is_file()
+
+
+def _copy_students(graded, subs: Path, students) -> None:
+    for student in students:
+        shutil.copytree(graded["subs"] / student, subs / student)
+
+
+def _stamps(out: Path, students) -> dict[str, int]:
+    return {s: (out / "autograded" / s / A / f"{A}.ipynb").stat().st_mtime_ns for s in students}
+
+
+@pytest.mark.grading
+@pytest.mark.xdist_group("grading")
+def test_grading_again_grades_only_what_changed(graded, tmp_path) -> None:
+    course, subs, out = graded["course"], tmp_path / "subs", tmp_path / "out"
+    _copy_students(graded, subs, ("ann", "bob", "cat"))
+    first = grade(course, subs, out, A, progress=False)
+    stamps, csv_bytes = _stamps(out, ("ann", "bob", "cat")), (out / "grades.csv").read_bytes()
+    # nothing changed: nothing is graded again, and the grades are the same bytes
+    assert grade(course, subs, out, A, progress=False) == first
+    assert _stamps(out, ("ann", "bob", "cat")) == stamps
+    assert (out / "grades.csv").read_bytes() == csv_bytes
+    # bob fixes his code; cat's result was never recorded (grading stopped while on her)
+    released = nbformat.read(course.release_notebook(A), as_version=4)
+    nbformat.write(solved(released), subs / "bob" / A / f"{A}.ipynb")
+    (out / "logs" / A / "cat.result.json").unlink()
+    third = {r.student_id: r for r in grade(course, subs, out, A, progress=False)}
+    now = _stamps(out, ("ann", "bob", "cat"))
+    assert now["ann"] == stamps["ann"] and now["bob"] != stamps["bob"] != now["cat"]
+    assert (third["bob"].score, third["cat"].score, third["ann"].score) == (TOTAL, 2, TOTAL)
+    # --regrade: everyone again
+    grade(course, subs, out, A, progress=False, regrade=True)
+    assert _stamps(out, ("ann",))["ann"] != stamps["ann"]
+
+
+@pytest.mark.grading
+@pytest.mark.xdist_group("grading")
+def test_a_stopped_run_goes_on_where_it_stopped(graded, tmp_path) -> None:
+    course, subs, out = graded["course"], tmp_path / "subs", tmp_path / "out"
+    _copy_students(graded, subs, ("ann", "cat", "dee", "zed"))
+    command = [sys.executable, "-m", "autograder", "grade", str(subs), "--out", str(out),
+               "--root", str(course.root), "--jobs", "1", "--no-progress"]
+    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = out / "logs" / A / "ann.result.json"
+    for _ in range(1200):  # the first student recorded, then Ctrl-C
+        if done.is_file() or run.poll() is not None:
+            break
+        time.sleep(0.1)
+    run.send_signal(signal.SIGINT)
+    assert run.wait(timeout=60) != 0, "the run was stopped before it finished"
+    first = _stamps(out, ("ann",))
+    results = {r.student_id: r for r in grade(course, subs, out, A, progress=False)}
+    assert _stamps(out, ("ann",)) == first, "ann, graded before the stop, is not graded again"
+    assert {s: (r.status, r.score) for s, r in results.items()} == {
+        "ann": ("graded", TOTAL), "cat": ("graded", 2), "dee": ("graded", TOTAL),
+        "zed": ("graded", 2)}
 
 
 def test_out_and_submissions_must_not_contain_each_other(tmp_path) -> None:
