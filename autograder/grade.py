@@ -212,6 +212,22 @@ def feedback(tree: Course, assignment: str, student: str) -> tuple[bool, str]:
     return capture(converter)
 
 
+def error_feedback(out: Path, result: Result) -> Path:
+    """The feedback of a submission that could not be graded: what happened and what to do
+    (the same words as grades.csv), as a page like nbgrader's."""
+    import html
+
+    path = feedback_path(out, result.assignment, result.student_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{result.assignment}: "
+        f"not graded</title></head>\n<body style='font-family: sans-serif; max-width: 45em; "
+        f"margin: 2em auto'>\n<h1>{html.escape(result.assignment)}</h1>\n"
+        f"<p><b>Score: 0 / {result.max_score:g}</b>: your submission could not be graded.</p>"
+        f"\n<p>{html.escape(result.message)}</p>\n</body></html>\n", encoding="utf-8")
+    return path
+
+
 def feedback_path(out: Path, assignment: str, student: str) -> Path:
     return out / "feedback" / student / assignment / f"{assignment}.html"
 
@@ -354,6 +370,9 @@ def grade(course: Course, submissions: Path, out: Path, assignment: str | None =
                 workers.get().close()
     bar.close()
     results = [results[sub.student] for sub in subs]  # in the students' order
+    for result in results:
+        if result.status == "error":
+            error_feedback(out, result)
     write_csv(out / GRADES_CSV, results, assignment)
     write_report(out, assignment, tree)
     return results

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import html
 import io
 import json
 import shutil
@@ -190,12 +191,14 @@ def test_submissions_are_untouched(graded) -> None:
 
 @pytest.mark.grading
 @pytest.mark.xdist_group("grading")
-def test_feedback_html_for_every_graded_student(graded) -> None:
+def test_feedback_html_for_every_student(graded) -> None:
     for student, (status, score, _) in EXPECTED.items():
-        html = graded["out"] / "feedback" / student / A / f"{A}.html"
-        assert html.is_file() == (status == "graded"), student
+        page = (graded["out"] / "feedback" / student / A / f"{A}.html").read_text()
         if status == "graded":
-            assert f"Score: {float(score)} / {TOTAL}" in html.read_text()
+            assert f"Score: {float(score)} / {TOTAL}" in page
+        else:  # what happened, in the words of grades.csv
+            assert f"Score: 0 / {TOTAL:g}</b>: your submission could not be graded" in page
+            assert html.escape(graded["rows"][student]["message"]) in page, student
 
 
 @pytest.mark.grading
