@@ -9,11 +9,16 @@ Everything is written under OUT, a private nbgrader course tree::
     OUT/autograded/<s>/<a>/ nbgrader's executed notebooks
     OUT/feedback/<s>/<a>/<a>.html
     OUT/logs/<a>/<s>.log    nbgrader's log for each student (worker<n>.log: the workers')
+    OUT/logs/<a>/<s>.result.json  the student's result, recorded as soon as it is done: a
+                            later run into the same OUT reuses it while the submission and the
+                            course (inputs.sha256) are unchanged
     OUT/grades.csv          one row per student and assignment
     OUT/report/             the class report (autograder.class_report)
 
-A submission that cannot be graded gets status "error", score 0 and a message naming the
-problem and the fix; the other students are graded as usual.
+Test cells run in the grader (autograder.trusted) and kernels in bubblewrap where it is
+installed (autograder.sandbox). A submission that cannot be graded gets status "error",
+score 0, a message naming the problem and the fix, and a feedback page saying so; the other
+students are graded as usual.
 """
 
 from __future__ import annotations
