@@ -19,7 +19,7 @@ too: `learner_code.recording` (the learner's calls of their own functions, recor
 stand-ins, in the kernel) and `learner_code.counting_lines` (lines run, counted in the
 kernel). A check that instead reads a Remote's `__globals__` or `__code__`, or calls it under
 a tracer of its own, gets its cell run in the kernel, as nbgrader does, and logged ("runs in
-the kernel"); no test cell of the course does (tests/test_grading.py).
+the kernel"); no test cell of the course does (tests/test_grading_weeks.py).
 """
 
 from __future__ import annotations
