@@ -1,9 +1,11 @@
 """The grader's agent inside a notebook's kernel: it calls the learner's functions for test
-code that runs outside the kernel (autograder.trusted), with values passed as data files
+code that runs outside the kernel (autograder.trusted), with values passed as data
 (autograder.wire).
 
 `install` puts one `Agent` in the kernel's namespace as `__course_grader__` before the first
-cell runs. The learner's code can replace or break it: that can only make the kernel answer
+cell runs. For each test cell the grader runs `serve` in the kernel: it connects to the
+grader's socket and answers its requests (describe names, call a function) until told
+`done`. The learner's code can replace or break it: that can only make the kernel answer
 wrongly, which the grader reads as a wrong or a failed answer, since what it sends back is data.
 """
 
@@ -11,17 +13,33 @@ from __future__ import annotations
 
 import copy
 import inspect
+import io
 import os
+import socket
 import tempfile
 import warnings
-from contextlib import nullcontext
+from contextlib import nullcontext, redirect_stderr, redirect_stdout
 
 import numpy as np
+
+from course_utils.checks.core import same_value
 
 from . import wire
 
 NAME = "__course_grader__"
 NO_DEFAULT = {"__no_default__": True}
+PRINTED = 100_000  # characters of a call's printed output kept; the rest is cut
+
+
+class _Printed(io.StringIO):
+    """A call's printed output, up to PRINTED characters (a flood is cut, not kept)."""
+
+    def write(self, text: str) -> int:
+        room = PRINTED - self.tell()
+        if room > 0:
+            super().write(text[:room] if len(text) <= room else
+                          text[:room] + "\n[... the rest of this output was cut]\n")
+        return len(text)
 
 
 def _cell_file(filename: str) -> bool:
@@ -51,29 +69,35 @@ def _function(where: str):
     return value
 
 
-def _same(a, b) -> bool:
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
-                and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
-    try:
-        return bool(a == b)
-    except Exception:  # noqa: BLE001
-        return False
-
-
 class Agent:
     def __init__(self, namespace: dict):
         self.namespace = namespace
 
-    def describe(self, path: str, out: str) -> None:
-        """What each name listed in `path` is in the notebook: missing, a function (whose, its
+    def serve(self, address: str) -> None:
+        """Answer the grader's requests on the Unix socket `address` (a folder and the
+        socket's name in it) until it says `done`."""
+        with socket.socket(socket.AF_UNIX) as sock:
+            wire.at(address, sock.connect)
+            while True:
+                request = wire.receive(sock)
+                if request.get("op") == "done":
+                    np.random.set_state(request["rng"])
+                    return
+                answer = self.describe(request) if request.get("op") == "describe" \
+                    else self.call(request)
+                try:
+                    wire.send(sock, answer)
+                except (wire.WireError, ValueError, RecursionError) as failure:
+                    wire.send(sock, {"error": {
+                        "type": "TypeError", "module": "builtins", "callee": None,
+                        "message": f"returned a value the grader cannot read ({failure})"},
+                        "rng": answer["rng"]})
+
+    def describe(self, request: dict) -> dict:
+        """What each name in the request is in the notebook: missing, a function (whose, its
         parameters) or a value; and the global random state."""
         info = {}
-        for name in wire.load(path):
+        for name in request["names"]:
             if name not in self.namespace:
                 info[name] = {"kind": "missing"}
             elif callable(value := self.namespace[name]):
@@ -81,7 +105,7 @@ class Agent:
                               "params": self._parameters(value)}
             else:
                 info[name] = {"kind": "value", "value": value}
-        wire.dump({"names": info, "rng": np.random.get_state()}, out)
+        return {"names": info, "rng": np.random.get_state()}
 
     @staticmethod
     def _parameters(fn):
@@ -95,19 +119,20 @@ class Agent:
     def set_rng(self, path: str) -> None:
         np.random.set_state(wire.load(path))
 
-    def call(self, path: str, out: str) -> None:
-        """Call a function as the request in `path` says; write what happened to `out`."""
-        request = wire.load(path)
+    def call(self, request: dict) -> dict:
+        """Call a function as `request` says; what happened."""
         np.random.set_state(request["rng"])
         args, kwargs = list(request["args"]), dict(request["kwargs"])
         before = copy.deepcopy((args, kwargs))
         answer, fn = {}, self.namespace.get(request["name"])
+        out, err = _Printed(), _Printed()
         try:
             from course_utils.learner_code import counting_lines, recording
 
             swaps = {name: _function(where) for name, where in request.get("swap", {}).items()}
             lines = {}
             with warnings.catch_warnings(record=True) as caught, \
+                    redirect_stdout(out), redirect_stderr(err), \
                     recording(fn, request.get("watch", ()), swaps) as calls, \
                     counting_lines(fn, lines) if request.get("lines") else nullcontext():
                 warnings.simplefilter("always")  # the grader's filters decide what is shown
@@ -118,17 +143,13 @@ class Agent:
         except BaseException as error:  # noqa: BLE001 - reported to the grader as data
             answer["error"] = self._error(error, fn)
         answer["rng"] = np.random.get_state()
+        answer["stdout"], answer["stderr"] = out.getvalue(), err.getvalue()
         answer["warnings"] = [[type(w.message).__name__, str(w.message), str(w.filename),
                                int(w.lineno or 0)] for w in locals().get("caught", ())]
         answer["changed"] = {i: a for i, (a, b) in enumerate(zip(args, before[0]))
-                             if not _same(a, b)}
-        answer["changed_kw"] = {k: v for k, v in kwargs.items() if not _same(v, before[1][k])}
-        try:
-            wire.dump(answer, out)
-        except (wire.WireError, ValueError, RecursionError) as failure:
-            wire.dump({"error": {"type": "TypeError", "module": "builtins", "callee": None,
-                                 "message": f"returned a value the grader cannot read "
-                                            f"({failure})"}, "rng": answer["rng"]}, out)
+                             if not same_value(a, b)}
+        answer["changed_kw"] = {k: v for k, v in kwargs.items() if not same_value(v, before[1][k])}
+        return answer
 
     @staticmethod
     def _error(error: BaseException, fn) -> dict:

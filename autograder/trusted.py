@@ -33,9 +33,11 @@ import json
 import linecache
 import re
 import shutil
+import socket
 import symtable
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import warnings
@@ -265,6 +267,54 @@ def _remove_links(folder: Path) -> None:
             path.unlink()
 
 
+class Channel:
+    """The grader's end of one test cell's connection with the agent serving in the kernel
+    (agent.serve): requests go out, answers come back, both as data (autograder.wire)."""
+
+    def __init__(self, folder: Path):
+        self.address = str(folder / "agent.sock")
+        Path(self.address).unlink(missing_ok=True)  # the last cell's
+        self.listener = socket.socket(socket.AF_UNIX)
+        wire.at(self.address, self.listener.bind)
+        self.listener.listen(1)
+        self.sock: socket.socket | None = None
+        self.broken: BaseException | None = None  # why no more answers come
+        self.closed = threading.Event()
+
+    def request(self, message: dict):
+        """The agent's answer to `message`; raises `broken` (or KernelUnavailable) when the
+        kernel stopped answering."""
+        try:
+            if self.broken is None and self.sock is None:
+                self.sock, _ = self.listener.accept()
+            if self.broken is not None:
+                raise self.broken
+            wire.send(self.sock, message)
+            return wire.receive(self.sock)
+        except wire.WireError as failure:
+            raise KernelUnavailable(f"the kernel's answer is unreadable ({failure})") from None
+        except (OSError, EOFError):
+            # the kernel ended its side first (interrupted, died): the reason comes with close
+            self.closed.wait()
+            raise self.broken from None
+
+    def finish(self, rng) -> None:
+        """Tells the agent the cell is over, with the random state to go on from."""
+        if self.sock is not None and self.broken is None:
+            with contextlib.suppress(OSError, wire.WireError):
+                wire.send(self.sock, {"op": "done", "rng": rng})
+
+    def close(self, why: BaseException) -> None:
+        """No more requests: the ones waiting raise `why` (unless one came first)."""
+        self.broken = self.broken or why
+        self.closed.set()
+        for sock in (self.listener, self.sock):
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)  # wakes a thread waiting in accept or recv
+                sock.close()
+
+
 def is_test_cell(cell) -> bool:
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
@@ -358,22 +408,18 @@ class TrustedExecute(Execute):
             self._call_seconds += time.perf_counter() - started
 
     def _call(self, name: str, args: tuple, kwargs: dict, options: dict) -> dict:
-        request, answer_file = self._folder / "call.npz", self._folder / "answer.npz"
-        answer_file.unlink(missing_ok=True)
-        wire.dump({"name": name, "args": list(args), "kwargs": dict(kwargs),
-                   "rng": np.random.get_state(), **options}, request)
-        outputs = self._agent_call("call", self._index, request, answer_file)
-        for output in outputs:
-            if output.get("output_type") == "stream":
-                stream = sys.stderr if output.get("name") == "stderr" else sys.stdout
-                stream.write(output.get("text", ""))
+        answer = self._channel.request({"op": "call", "name": name, "args": list(args),
+                                        "kwargs": dict(kwargs), "rng": np.random.get_state(),
+                                        **options})
         try:
-            answer = wire.load(answer_file)
             np.random.set_state(answer["rng"])
             changed, changed_kw = answer.get("changed", {}), answer.get("changed_kw", {})
-        except (wire.WireError, KeyError, TypeError, ValueError) as failure:
+            printed = str(answer.get("stdout", "")), str(answer.get("stderr", ""))
+        except (KeyError, TypeError, ValueError, AttributeError) as failure:
             raise KernelUnavailable(f"the kernel's answer for {name} is unreadable "
                                     f"({failure})") from None
+        sys.stdout.write(printed[0])
+        sys.stderr.write(printed[1])
         for position, value in changed.items():
             if isinstance(position, int) and 0 <= position < len(args):
                 _write_back(args[position], value)
@@ -391,16 +437,13 @@ class TrustedExecute(Execute):
             raise _rebuilt(answer["error"] if isinstance(answer["error"], dict) else {})
         return answer
 
-    def _describe(self, names: list[str], index: int) -> dict:
-        request, answer_file = self._folder / "names.npz", self._folder / "described.npz"
-        answer_file.unlink(missing_ok=True)
-        wire.dump(names, request)
-        self._agent_call("describe", index, request, answer_file)
+    def _describe(self, names: list[str]) -> dict:
+        answer = self._channel.request({"op": "describe", "names": names})
         try:
-            answer = wire.load(answer_file)
             np.random.set_state(answer["rng"])
+            self._cell_rng = answer["rng"]
             return dict(answer["names"])
-        except (wire.WireError, KeyError, TypeError, ValueError) as failure:
+        except (KeyError, TypeError, ValueError, AttributeError) as failure:
             raise KernelUnavailable(f"the kernel's description of {', '.join(names)} is "
                                     f"unreadable ({failure})") from None
 
@@ -423,14 +466,14 @@ class TrustedExecute(Execute):
         self._check_assign_resources(resources)
         if self._namespace is None:
             self._namespace = self._source.namespace()
-        rng = np.random.get_state()
+        self._cell_rng = None
         try:
             outputs = self._run_trusted(cell, index)
         except NeedsKernel as why:
             self.log.info("test cell %s runs in the kernel: %s",
                           cell.metadata.get("nbgrader", {}).get("grade_id"), why)
-            reset = self._folder / "rng.npz"
-            wire.dump(rng, reset)
+            reset = self._folder / "rng.wire"
+            wire.dump(self._cell_rng or np.random.get_state(), reset)
             with contextlib.suppress(KernelUnavailable, CellTimeoutError):
                 self._agent_call("set_rng", index, reset)
             cell.outputs = []
@@ -439,7 +482,52 @@ class TrustedExecute(Execute):
         return cell, self.resources
 
     def _run_trusted(self, cell, index: int) -> list:
-        self._index = index
+        """The test cell run here, in a thread, while the kernel serves its calls: the agent's
+        `serve` runs as a cell of its own, with the course's time limit for the cell."""
+        self._channel = channel = Channel(self._folder)
+        done: dict = {}
+
+        def test() -> None:
+            try:
+                done["outputs"] = self._test_code(cell, index)
+            except BaseException as raised:  # noqa: BLE001 - NeedsKernel, or passed on
+                done["raised"] = raised
+            finally:
+                channel.finish(np.random.get_state())
+
+        thread = threading.Thread(target=test, name="course-test-cell", daemon=True)
+        thread.start()
+        try:
+            served = self._run_in_kernel(f"{agent.NAME}.serve({channel.address!r})", index)
+            why = self._serve_failure(served)
+        except KernelUnavailable as unavailable:
+            served, why = [], unavailable
+        except BaseException:
+            channel.close(KernelUnavailable("grading was stopped"))
+            thread.join(5)
+            raise
+        channel.close(why or KernelUnavailable(
+            f"the kernel stopped answering the grader; does the notebook replace {agent.NAME}?"))
+        thread.join()
+        if "raised" in done:
+            raise done["raised"]
+        streams = [o for o in served if o.get("output_type") == "stream"]
+        return streams + done["outputs"]
+
+    def _serve_failure(self, outputs: list) -> BaseException | None:
+        """Why the agent's serving cell ended other than when told (None if it did not)."""
+        for output in outputs:
+            if output.get("output_type") != "error":
+                continue
+            if output.get("ename") in ("KeyboardInterrupt", "CellTimeoutError"):
+                return CellTimeoutError(f"no answer within {self.timeout} s (an endless loop?), "
+                                        "so the kernel was interrupted")
+            return KernelUnavailable(
+                f"the kernel did not answer the grader ({output.get('ename')}: "
+                f"{output.get('evalue')}); does the notebook replace {agent.NAME}?")
+        return None
+
+    def _test_code(self, cell, index: int) -> list:
         source = _python(cell.source)
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell{index}")
         filename = f"<test cell {grade_id}>"
@@ -450,7 +538,7 @@ class TrustedExecute(Execute):
             code = compile(source, filename, "exec")
             wanted = sorted(name for name in free_names(source)
                             if name in self._source.graded or name not in namespace)
-            for name, info in self._describe(wanted, index).items():
+            for name, info in self._describe(wanted).items():
                 namespace.pop(name, None)
                 kind = info.get("kind") if isinstance(info, dict) else None
                 if kind == "function" and name in self._source.graded and info["origin"]:

@@ -1,10 +1,12 @@
-"""Values passed between the grader and a notebook's kernel as files that hold data only.
+"""Values passed between the grader and a notebook's kernel as bytes that hold data only.
 
-`dump` writes a value made of None, bools, numbers, strings, bytes, numpy arrays and scalars,
-and tuples, lists, sets and dicts of these into one .npz file; anything else is written as an
-`Opaque` stand-in naming its type. `load` reads it back with numpy's `allow_pickle=False`: a
-file written by hostile code can hold wrong values, never code, and never an object whose
-comparisons lie. Imported by the kernel's agent (autograder.agent) and by the grader.
+`pack` turns a value made of None, bools, numbers, strings, bytes, numpy arrays and scalars,
+and tuples, lists, sets and dicts of these into bytes: a JSON tree, then each array's raw
+bytes; anything else is packed as an `Opaque` stand-in naming its type. `unpack` reads them
+back, building arrays of plain dtypes only (no object or structured dtype, so no pickle): bytes
+written by hostile code can hold wrong values, never code, and never an object whose
+comparisons lie. `send`/`receive` frame them on a socket, `dump`/`load` keep them in a file.
+Imported by the kernel's agent (autograder.agent) and by the grader.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from __future__ import annotations
 import base64
 import json
 import math
+import os
+import struct
 
 import numpy as np
 
-TREE = "__tree__"
+MAGIC = b"course-wire-1\n"
 MAX_DEPTH = 64
+MAX_BYTES = 1 << 30  # a message larger than this is refused (1 GiB)
 
 
 class Opaque:
@@ -108,22 +113,101 @@ def _decode(node, arrays, depth: int = 0):
     raise WireError(f"unexpected node {str(node)[:80]}")
 
 
-def dump(value, path) -> None:
-    """Write `value` (data, see the module's docstring) to the .npz file `path`."""
+def _plain_dtype(text: str) -> np.dtype:
+    dtype = np.dtype(str(text))
+    if dtype.hasobject or dtype.kind in "OV" or dtype.fields is not None:
+        raise WireError(f"an array of dtype {text!r}, which is not plain data")
+    return dtype
+
+
+def pack(value) -> bytes:
+    """`value` (data, see the module's docstring) as bytes."""
     arrays: dict = {}
-    tree = json.dumps(_encode(value, arrays), allow_nan=False)
+    tree = _encode(value, arrays)
+    table, chunks, offset = [], [], 0
+    for array in arrays.values():
+        data = np.ascontiguousarray(array).tobytes()
+        table.append([array.dtype.str, list(array.shape), offset, len(data)])
+        chunks.append(data)
+        offset += len(data)
+    head = json.dumps({"tree": tree, "arrays": table}, allow_nan=False).encode("utf-8")
+    return b"".join([MAGIC, struct.pack("<Q", len(head)), head, *chunks])
+
+
+def unpack(data: bytes):
+    """The value in `data`, bytes `pack` made; WireError if they hold anything else."""
+    try:
+        if not data.startswith(MAGIC):
+            raise WireError("not a packed value")
+        at = len(MAGIC) + 8
+        (size,) = struct.unpack_from("<Q", data, len(MAGIC))
+        head = json.loads(bytes(data[at:at + size]).decode("utf-8"))
+        body, arrays = memoryview(data)[at + size:], {}
+        for key, (dtype, shape, offset, nbytes) in enumerate(head["arrays"]):
+            dtype, shape = _plain_dtype(dtype), tuple(int(n) for n in shape)
+            offset, nbytes = int(offset), int(nbytes)
+            if min(shape, default=0) < 0 or nbytes != int(np.prod(shape)) * dtype.itemsize \
+                    or offset < 0 or offset + nbytes > len(body):
+                raise WireError(f"array {key} does not fit its bytes")
+            arrays[f"a{key}"] = np.frombuffer(body[offset:offset + nbytes], dtype).reshape(shape)
+        return _decode(head["tree"], arrays)
+    except WireError:
+        raise
+    except Exception as failure:  # noqa: BLE001 - whatever broken bytes raise
+        raise WireError(f"{type(failure).__name__}: {failure}") from None
+
+
+def dump(value, path) -> None:
+    """Write `value` (data, see the module's docstring) to the file `path`."""
     with open(path, "wb") as fh:
-        np.savez(fh, **{TREE: np.frombuffer(tree.encode("utf-8"), np.uint8)}, **arrays)
+        fh.write(pack(value))
 
 
 def load(path):
-    """The value in the .npz file `path`; WireError if it holds anything else."""
+    """The value in the file `path`; WireError if it holds anything else."""
     try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files}
-        tree = json.loads(bytes(arrays.pop(TREE)).decode("utf-8"))
-        return _decode(tree, arrays)
-    except WireError:
-        raise
-    except Exception as failure:  # noqa: BLE001 - whatever a broken file raises
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as failure:
         raise WireError(f"{type(failure).__name__}: {failure}") from None
+    return unpack(data)
+
+
+def send(sock, value) -> None:
+    """`value`, packed, on the connected socket `sock`, after its length."""
+    data = pack(value)
+    sock.sendall(struct.pack("<Q", len(data)) + data)
+
+
+def _exactly(sock, count: int) -> bytes:
+    buffer = bytearray(count)
+    view, got = memoryview(buffer), 0
+    while got < count:
+        n = sock.recv_into(view[got:])
+        if not n:
+            raise EOFError("the other side closed the connection")
+        got += n
+    return bytes(buffer)
+
+
+def receive(sock):
+    """The next value `send` put on `sock`; EOFError when it closed, WireError when it sent
+    something else or more than MAX_BYTES."""
+    (size,) = struct.unpack("<Q", _exactly(sock, 8))
+    if size > MAX_BYTES:
+        raise WireError(f"a message of {size} bytes, more than the {MAX_BYTES} allowed")
+    return unpack(_exactly(sock, size))
+
+
+def at(address: str, act) -> None:
+    """`act(path)` (a Unix socket's bind or connect) for the socket file `address`: through
+    /proc/self/fd/ where the path is too long for a socket's address (108 bytes)."""
+    if len(os.fsencode(address)) < 100 or not os.path.isdir("/proc/self/fd"):
+        act(address)
+        return
+    folder, name = os.path.split(address)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        act(f"/proc/self/fd/{fd}/{name}")
+    finally:
+        os.close(fd)
