@@ -14,6 +14,10 @@ notebook:
   (autograder.wire). A graded name that is not a function written in a cell of the notebook
   (one imported, or built by exec) fails its tests with a message that says so.
 
+The test cell runs here, in a thread, while the kernel runs the agent's `serve` as a cell of
+its own, under the time limit nbgrader's Execute gives a cell: each call is a request on a Unix
+socket in the kernel's own folder (`Channel`), about a millisecond.
+
 A check that looks inside the learner's code uses the shared helpers that work on a Remote
 too: `learner_code.recording` (the learner's calls of their own functions, recorded, or given
 stand-ins, in the kernel) and `learner_code.counting_lines` (lines run, counted in the

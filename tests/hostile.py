@@ -97,3 +97,21 @@ import os
 import signal
 
 os.kill(os.getppid(), signal.SIGKILL)"""
+
+# Replaces the grader's agent in the kernel with one that answers nothing; relu is right.
+REPLACES_THE_AGENT = """\
+class _Nobody:
+    def serve(self, address):
+        pass
+
+
+__course_grader__ = _Nobody()
+
+
+def relu(z):
+    return max(0.0, z)"""
+
+# Ships a file named autograder.py beside the notebook, which the kernel would import instead
+# of the grader's agent; relu is right.
+SHADOWS_THE_AGENT = "def relu(z):\n    return max(0.0, z)"
+SHADOW_FILE = "autograder.py"

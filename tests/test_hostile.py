@@ -37,6 +37,8 @@ TOY = {
     "tia": (SIGMOID_OK, RELU_WRONG, 2),  # graded after the others: the grader goes on
     "uma": (SIGMOID_OK, hostile.READS_THE_ANSWERS, 5),
     "val": (SIGMOID_OK, hostile.KILLS_THE_GRADER, 2),
+    "wes": (SIGMOID_OK, hostile.REPLACES_THE_AGENT, 5),
+    "xan": (SIGMOID_OK, hostile.SHADOWS_THE_AGENT, 5),
 }
 STEALERS = ("ola", "pat", "quin")
 
@@ -73,6 +75,7 @@ def toy_class(tmp_path_factory):
         nb = toy.replace_solution(toy.replace_solution(released, "sigmoid", sigmoid), "relu", relu)
         (subs / student).mkdir(parents=True)
         nbformat.write(nb, subs / student / f"{toy.ASSIGNMENT}.ipynb")
+    (subs / "xan" / hostile.SHADOW_FILE).write_text("# the learner's own module\n")
     return {**_grade_both(course, subs, root, toy.ASSIGNMENT), "root": root}
 
 
@@ -108,6 +111,26 @@ def test_broken_code_is_graded_as_it_runs_and_the_grader_goes_on(toy_class, stud
         assert result.score == TOY[student][2], result
     if student == "sam":
         assert "kernel" in toy_class[True]["sam"].message.lower(), toy_class[True]["sam"]
+
+
+@pytest.mark.grading
+def test_a_kernel_without_the_grader_s_agent_fails_the_tests_after_and_is_told_why(toy_class):
+    assert toy_class[False]["wes"].score == TOY["wes"][2]  # right code, tests in the kernel
+    result = toy_class[True]["wes"]  # its relu cell replaced the agent: sigmoid's 2 points stay
+    assert (result.status, result.score) == ("graded", 2), result
+    assert "test_relu (KernelUnavailable: the kernel stopped answering the grader; does the " \
+           "notebook replace" in result.message, result
+
+
+@pytest.mark.grading
+def test_a_file_shipped_beside_the_notebook_never_reaches_the_kernel(toy_class):
+    # xan's autograder.py would shadow the grader's agent in the kernel's folder; grade takes
+    # the notebook alone, so the agent starts and xan's right code earns its points
+    for trusted in (False, True):
+        assert (toy_class[trusted]["xan"].status, toy_class[trusted]["xan"].score) == \
+            ("graded", TOY["xan"][2]), toy_class[trusted]["xan"]
+    graded = toy_class["root"] / "out_True" / "autograded" / "xan" / toy.ASSIGNMENT
+    assert not (graded / hostile.SHADOW_FILE).exists()
 
 
 def _bytes_read(root: Path, trusted: bool) -> list[int]:
