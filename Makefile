@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: lab test lint release benchmarks clean-venv
+.PHONY: lab test lint release benchmarks hub clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ lab: $(STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# The course for a class on this machine: JupyterHub on 127.0.0.1:8000 (as root; deploy/jupyterhub).
+hub: $(TEST_STAMP)
+	$(BIN)/python deploy/jupyterhub/hub.py start
 
 release: $(STAMP)
 	$(BIN)/python -m autograder release
