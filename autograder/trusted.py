@@ -391,14 +391,8 @@ class TrustedExecute(Execute):
     def _agent_call(self, method: str, index: int, *paths: Path) -> list:
         args = ", ".join(repr(str(p)) for p in paths)
         outputs = self._run_in_kernel(f"{agent.NAME}.{method}({args})", index)
-        for output in outputs:
-            if output.get("output_type") == "error":
-                if output.get("ename") in ("KeyboardInterrupt", "CellTimeoutError"):
-                    raise CellTimeoutError(f"no answer within {self.timeout} s (an endless loop?), "
-                                       "so the kernel was interrupted")
-                raise KernelUnavailable(
-                    f"the kernel did not answer the grader ({output.get('ename')}: "
-                    f"{output.get('evalue')}); does the notebook replace {agent.NAME}?")
+        if (why := self._agent_failure(outputs)) is not None:
+            raise why
         return outputs
 
     def call_learner(self, name: str, args: tuple, kwargs: dict, **options) -> dict:
@@ -503,7 +497,7 @@ class TrustedExecute(Execute):
         thread.start()
         try:
             served = self._run_in_kernel(f"{agent.NAME}.serve({channel.address!r})", index)
-            why = self._serve_failure(served)
+            why = self._agent_failure(served)
         except KernelUnavailable as unavailable:
             served, why = [], unavailable
         except BaseException:
@@ -518,8 +512,8 @@ class TrustedExecute(Execute):
         streams = [o for o in served if o.get("output_type") == "stream"]
         return streams + done["outputs"]
 
-    def _serve_failure(self, outputs: list) -> BaseException | None:
-        """Why the agent's serving cell ended other than when told (None if it did not)."""
+    def _agent_failure(self, outputs: list) -> BaseException | None:
+        """Why a cell of the agent's ended in an error (None if it did not)."""
         for output in outputs:
             if output.get("output_type") != "error":
                 continue
