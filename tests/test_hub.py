@@ -90,6 +90,18 @@ def _assignments(response) -> list[dict]:
     return answer["value"]
 
 
+def _forge(hub: Hub, learner: str, victim: str) -> subprocess.CompletedProcess:
+    """`learner` submits their copy of the week under `victim`'s name, from a terminal."""
+    time.sleep(1.1)  # a later timestamp than the victim's own submission
+    home = pwd.getpwnam(learner).pw_dir
+    result = _as_user(learner, "env", f"HOME={home}",
+                      f"JUPYTER_CONFIG_PATH={hub.state / 'jupyter'}", "sh", "-c",
+                      f"cd {home} && {hub.env / 'bin' / 'nbgrader'} submit {WEEK} "
+                      f"--course {COURSE_ID} --student {victim}")
+    assert result.returncode == 0, result  # nbgrader's submit takes any name
+    return result
+
+
 def _as_user(user: str, *command: str) -> subprocess.CompletedProcess:
     return subprocess.run(["runuser", "-u", user, "--", *command], capture_output=True,
                           text=True, timeout=60)
@@ -139,8 +151,9 @@ def graded(hub):
                                          "content": work[name]})
         submitted = _assignments(client.ok("/assignments/submit", "POST", data=course))
         assert any(a["status"] == "submitted" for a in submitted), submitted
-    answer = teacher.ok(f"/formgrader/api/assignment/{WEEK}/collect", "POST").json()
-    assert answer.get("success"), answer
+    forged = _forge(hub, BO, ADA)  # later than ada's: nbgrader's collect would take it
+    collected = teacher.ok(f"/formgrader/api/assignment/{WEEK}/collect", "POST").json()
+    assert collected.get("success"), collected
     for name in LEARNERS:
         answer = teacher.ok(f"/formgrader/api/submission/{WEEK}/{name}/autograde", "POST").json()
         assert answer.get("success"), (name, answer.get("error"), answer.get("log"))
@@ -157,7 +170,8 @@ def graded(hub):
                 client.ok(f"/api/contents/{run['path']}").json()["content"]
                 if f["name"].endswith(".html")]
         feedback[name] = client.ok(f"/api/contents/{html[0]['path']}").json()["content"]
-    return {"teacher": teacher, "learners": learners, "scores": scores, "feedback": feedback}
+    return {"teacher": teacher, "learners": learners, "scores": scores, "feedback": feedback,
+            "forged": forged, "collected": collected}
 
 
 def test_each_learner_gets_the_score_of_their_work_and_its_feedback(graded):
@@ -171,12 +185,27 @@ def test_each_learner_gets_the_score_of_their_work_and_its_feedback(graded):
         assert shown in graded["feedback"][name], (name, shown)
 
 
+def test_a_submission_under_another_learner_s_name_is_refused_at_collect(hub, graded):
+    inbound = hub.exchange / COURSE_ID / "inbound"
+    bo = pwd.getpwnam(BO).pw_uid
+    forged = [p for p in inbound.iterdir() if p.name.startswith(f"{ADA}+")
+              and p.stat().st_uid == bo]
+    assert len(forged) == 1, graded["forged"]
+    assert f"Refused {forged[0].name}: it is filed under {ADA} but owned by {BO}" in \
+        graded["collected"]["log"], graded["collected"]
+    assert graded["scores"][ADA][0] == graded["scores"][ADA][1]  # ada's own work was graded
+
+
 def test_a_learner_cannot_read_or_overwrite_the_others_work_or_the_answers(hub, graded):
     inbound = hub.exchange / COURSE_ID / "inbound"
-    ada_submission = next(p for p in inbound.iterdir() if p.name.startswith(f"{ADA}+"))
+    ada = pwd.getpwnam(ADA).pw_uid
+    ada_submission = next(p for p in inbound.iterdir() if p.name.startswith(f"{ADA}+")
+                          and p.stat().st_uid == ada)
     teacher_home = Path(pwd.getpwnam(INSTRUCTOR).pw_dir)
+    outbound = hub.exchange / COURSE_ID / "outbound" / WEEK
     denied = {
         "list the submissions": ["ls", str(inbound)],
+        "change the released week": ["sh", "-c", f"echo x > '{outbound}/{WEEK}.ipynb'"],
         "overwrite ada's submission": ["sh", "-c", f"echo x > '{ada_submission}/{WEEK}.ipynb'"],
         "read ada's home": ["ls", pwd.getpwnam(ADA).pw_dir],
         "read the answers": ["cat", str(teacher_home / "course" / "solutions" / WEEK /

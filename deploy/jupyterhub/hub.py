@@ -219,7 +219,9 @@ class Hub:
             "c.CourseDirectory.root = HERE\n"
             "c.CourseDirectory.db_url = 'sqlite:///' + os.path.join(HERE, 'gradebook.db')\n"
             f"c.Exchange.root = {str(self.exchange)!r}\n"
-            "c.Exchange.path_includes_course = True\n")
+            "c.Exchange.path_includes_course = True\n"
+            "# a submission filed under another's name is refused (autograder/exchange.py)\n"
+            "c.ExchangeFactory.collect = 'autograder.exchange.OwnedCollect'\n")
         # read by the instructor's server wherever it runs (nbgrader's one-course setup)
         jupyter = self.home(self.instructor) / ".jupyter"
         jupyter.mkdir(exist_ok=True)
