@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from deploy.jupyterhub.hub import COURSE_ID, Hub, free_port, why_not
-from tests.browser_lab import completed_notebook
+from tests.browser_lab import ARTIFACTS, browser, completed_notebook, why_no_browser
 
 pytestmark = [pytest.mark.hub, pytest.mark.skipif(why_not() is not None, reason=why_not() or "")]
 
@@ -231,6 +231,47 @@ def test_every_lab_has_the_course_s_settings_for_plots(graded):
         # the environment's overrides.json sets the default the lab starts from
         default = answer.json()["schema"]["properties"]["commsOverSubshells"]["default"]
         assert default == "disabled", (client.user, default)
+
+
+def _log_in(chromium, hub: Hub, user: str):
+    """A page logged in as `user` through the hub's login form (PAM, the account's password),
+    showing their lab."""
+    page = chromium.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", hub.passwords()[user])
+    page.click("#login_submit")
+    page.wait_for_url(f"**/user/{user}/lab**", timeout=60_000)
+    page.wait_for_selector(".lm-MenuBar-itemLabel", timeout=60_000)
+    return page
+
+
+def _menu(page) -> list[str]:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+    return [t.strip() for t in page.locator(".lm-Menu-itemLabel").all_inner_texts()]
+
+
+@pytest.mark.skipif(why_no_browser() is not None, reason=why_no_browser() or "")
+def test_in_the_browser_a_learner_sees_the_assignment_list_and_the_instructor_the_formgrader(
+        hub, graded):
+    shots = ARTIFACTS / "hub"
+    shots.mkdir(parents=True, exist_ok=True)
+    with browser() as chromium:
+        page = _log_in(chromium, hub, BO)
+        items = _menu(page)
+        assert "Assignment List" in items and "Formgrader" not in items, items
+        page.locator(".lm-Menu-itemLabel", has_text="Assignment List").click()
+        page.get_by_text(WEEK, exact=True).first.wait_for(timeout=60_000)
+        page.get_by_role("button", name="Fetch Feedback").first.wait_for(timeout=30_000)
+        page.screenshot(path=str(shots / "learner-assignment-list.png"))
+        page = _log_in(chromium, hub, INSTRUCTOR)
+        assert "Formgrader" in _menu(page)
+        page.keyboard.press("Escape")
+        # JupyterHub forbids framing a user's pages (frame-ancestors 'none'), so the lab's
+        # Formgrader panel stays empty: the formgrader opens in a tab of its own
+        page.goto(f"{hub.url}/user/{INSTRUCTOR}/formgrader")
+        page.locator(f"text={WEEK}").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(shots / "instructor-formgrader.png"))
 
 
 def test_a_crashed_server_leaves_the_others_running_and_the_hub_stops_cleanly(hub, graded):
