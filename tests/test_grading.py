@@ -312,6 +312,7 @@ def test_grading_again_grades_only_what_changed(graded, tmp_path) -> None:
     nbformat.write(solved(released), subs / "bob" / A / f"{A}.ipynb")
     (out / "logs" / A / "cat.result.json").unlink()
     third = {r.student_id: r for r in grade(course, subs, out, A, progress=False)}
+    assert {s: (r.status, r.message) for s, r in third.items() if r.status != "graded"} == {}
     now = _stamps(out, ("ann", "bob", "cat"))
     assert now["ann"] == stamps["ann"] and now["bob"] != stamps["bob"] != now["cat"]
     assert (third["bob"].score, third["cat"].score, third["ann"].score) == (TOTAL, 2, TOTAL)
