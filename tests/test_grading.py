@@ -394,3 +394,29 @@ def test_memory_limit_sizes_are_read_with_their_unit_and_nonsense_is_refused() -
         8 * 2**30, 512 * 2**20, 3 * 2**29, 0, 4096)
     with pytest.raises(argparse.ArgumentTypeError, match="'LOTS' is not a size"):
         _size("lots")
+
+
+@pytest.mark.grading
+def test_a_test_cell_that_does_not_compile_fails_at_once_with_its_error(tmp_path) -> None:
+    # the instructor's own slip: the test's SyntaxError is what the feedback says, at once,
+    # not an agent left waiting in the kernel until the cell's time limit
+    course = toy.make_course(tmp_path / "course")
+    source = course.source_notebook(A)
+    nb = nbformat.read(source, as_version=4)
+    test = next(c for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "test_relu")
+    test.source = "assert relu(-1) == 0)"
+    nbformat.write(nb, source)
+    release(course)
+    rel_nb = nbformat.read(course.release_notebook(A), as_version=4)
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    nbformat.write(solved(rel_nb), tmp_path / "subs" / "ann" / f"{A}.ipynb")
+    config = tmp_path / "config.py"
+    config.write_text(f"load_subconfig({str(Path(__file__).parents[1] / 'nbgrader_config.py')!r})"
+                      "\nc.Execute.timeout = 600\n")
+    configured = Course.load(root=course.root, config_file=config)
+    # a cell may take 10 minutes, the submission 1: a test cell left waiting would be stopped
+    [ann] = grade(configured, tmp_path / "subs", tmp_path / "out", A, progress=False,
+                  time_limit=60)
+    assert (ann.status, ann.score) == ("graded", toy.POINTS["test_sigmoid"]), ann
+    assert "test_relu (SyntaxError: unmatched ')'" in ann.message, ann
