@@ -7,12 +7,20 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import jinja2
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from autograder import toy
-from autograder.feedback import SHOWN, HideHiddenTests, hide, mathjax_data_url
+from autograder.course import Course
+from autograder.feedback import (
+    SHOWN,
+    FeedbackExporter,
+    HideHiddenTests,
+    hide,
+    mathjax_data_url,
+)
 from autograder.grade import grade
 from autograder.release import release
 from tests.browser_lab import browser, why_no_browser
@@ -48,6 +56,47 @@ def test_the_preprocessor_hides_the_code_and_cuts_the_traceback_quoting_it():
 def test_the_inlined_mathjax_is_mathjax_3_as_one_file():
     url = mathjax_data_url()
     assert url.startswith("data:text/javascript;base64,") and len(url) > 1_000_000
+
+
+PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJ"
+       "RU5ErkJggg==")
+
+
+def test_the_feedback_exporter_writes_nbconvert_s_page_without_its_second_parse(monkeypatch):
+    from bs4 import BeautifulSoup
+    from nbconvert.exporters import HTMLExporter
+    from traitlets.config import Config
+
+    png = {"image/png": PNG, "text/plain": "<Figure>"}
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Week\n\n$\\sigma(z)$ and an <img src='x.png'> of its own"),
+        new_code_cell("import numpy as np\nx = np.arange(3)  # <img> in a comment\nx", outputs=[
+            new_output("display_data", data=png),
+            new_output("display_data", data=png, metadata={"image/png": {"alt": "a curve"}}),
+            new_output("execute_result", data={"text/html": "<b>bold</b><img src='y.png'>"},
+                       execution_count=1)]),
+    ])
+    nb.metadata["language_info"] = {"name": "python"}
+    config = Config()
+    config.HTMLExporter.template_name = "classic"
+    theirs, _ = HTMLExporter(config=config).from_notebook_node(nb)
+    ours, _ = FeedbackExporter(config=config).from_notebook_node(nb)
+    assert ours.count('alt="No description has been provided for this image"') == 3
+    assert ours.count('alt="a curve"') == 1 and "&lt;img&gt; in a comment" in ours
+    assert str(BeautifulSoup(ours, features="html.parser")) == theirs
+    # a second page, by a new exporter as nbgrader makes one per student: nothing compiles
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda env, *a, **k: compiled.append(a[1]) or original(env, *a, **k))
+    again, _ = FeedbackExporter(config=config).from_notebook_node(nb)
+    assert again == ours and compiled == []
+    HTMLExporter(config=config).from_notebook_node(nb)
+    assert "index.html.j2" in compiled  # (nbconvert's own does compile its templates again)
+
+
+def test_nbgrader_writes_the_course_s_feedback_with_that_exporter():
+    assert Course.load().config.GenerateFeedback.exporter_class is FeedbackExporter
 
 
 @pytest.fixture(scope="module")
