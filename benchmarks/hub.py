@@ -18,13 +18,11 @@ import os
 import pwd
 import shutil
 import statistics
-import subprocess
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from deploy.jupyterhub.hub import Hub, free_port, why_not
+from deploy.jupyterhub.hub import Hub, throwaway, why_not
 
 from .common import Row, progress, seconds
 
@@ -139,10 +137,7 @@ def _class(size: int, cells: list[str]) -> list[Row]:
 
     learners = [f"load{n:02d}" for n in range(1, size + 1)]
     who = f"hub, {size} learner{'s' if size != 1 else ''} at once"
-    existing = {u for u in learners if _exists(u)}
-    state = Path(tempfile.mkdtemp(prefix="dl-course-hub-load-", dir="/srv"))
-    hub = Hub(state=state, port=free_port(), instructor="load-teacher", learners=learners)
-    try:
+    with throwaway("load-teacher", learners, prefix="dl-course-hub-load-") as hub:
         progress(f"hub: {size} learners, setting up")
         hub.setup()
         for name in learners:
@@ -164,11 +159,6 @@ def _class(size: int, cells: list[str]) -> list[Row]:
         uids = {pwd.getpwnam(name).pw_uid for name in learners}
         learners_mb, kernels_mb = _rss_mb(uids)
         hub_mb = _hub_rss_mb(hub.process.pid)
-    finally:
-        hub.stop()
-        for name in {*learners, "load-teacher"} - existing:
-            subprocess.run(["userdel", "--remove", name], capture_output=True)
-        shutil.rmtree(state, ignore_errors=True)
     ready = [p.ready for p in people if p.ready is not None]
     checked = [p.checked for p in people if p.checked is not None]
     failed = [f"{p.name}: {p.failure or 'no ready lab'}" for p in people if p.checked is None]
@@ -186,14 +176,6 @@ def _class(size: int, cells: list[str]) -> list[Row]:
             f"{kernels_mb / size:.0f} MB); the hub and its proxy {hub_mb:.0f} MB"),
     ]
     return rows
-
-
-def _exists(user: str) -> bool:
-    try:
-        pwd.getpwnam(user)
-        return True
-    except KeyError:
-        return False
 
 
 def run(repeat: int) -> list[Row]:

@@ -12,15 +12,13 @@ from __future__ import annotations
 import copy
 import json
 import pwd
-import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from deploy.jupyterhub.hub import COURSE_ID, Hub, free_port, why_not
+from deploy.jupyterhub.hub import COURSE_ID, Hub, throwaway, why_not
 from tests.browser_lab import ARTIFACTS, browser, completed_notebook, why_no_browser
 
 pytestmark = [pytest.mark.hub, pytest.mark.skipif(why_not() is not None, reason=why_not() or "")]
@@ -109,25 +107,9 @@ def _as_user(user: str, *command: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def hub():
-    existing = {u for u in [INSTRUCTOR, *LEARNERS] if _exists(u)}
-    state = Path(tempfile.mkdtemp(prefix="dl-course-hub-", dir="/srv"))
-    running = Hub(state=state, port=free_port(), instructor=INSTRUCTOR, learners=LEARNERS)
-    try:
+    with throwaway(INSTRUCTOR, LEARNERS) as running:
         running.start()
         yield running
-    finally:
-        running.stop()
-        for user in {INSTRUCTOR, *LEARNERS} - existing:
-            subprocess.run(["userdel", "--remove", user], capture_output=True)
-        shutil.rmtree(state, ignore_errors=True)
-
-
-def _exists(user: str) -> bool:
-    try:
-        pwd.getpwnam(user)
-        return True
-    except KeyError:
-        return False
 
 
 @pytest.fixture(scope="module")

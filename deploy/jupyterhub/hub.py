@@ -25,6 +25,7 @@ stopped; the end-to-end test (tests/test_hub.py) drives it as a class would.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -35,6 +36,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import asdict, dataclass, field
@@ -281,6 +283,32 @@ class Hub:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             return self.process.wait()
+
+
+@contextlib.contextmanager
+def throwaway(instructor: str, learners: list[str], prefix: str = "dl-course-hub-"):
+    """A Hub in a new state folder under /srv, not started (for tests and benchmarks): on
+    leaving, it is stopped and its state and the accounts it made are removed (accounts that
+    were there before are kept)."""
+    users = [instructor, *learners]
+    existing = {user for user in users if _account_exists(user)}
+    state = Path(tempfile.mkdtemp(prefix=prefix, dir="/srv"))
+    hub = Hub(state=state, port=free_port(), instructor=instructor, learners=learners)
+    try:
+        yield hub
+    finally:
+        hub.stop()
+        for user in [u for u in users if u not in existing]:
+            subprocess.run(["userdel", "--remove", user], capture_output=True)
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def _account_exists(user: str) -> bool:
+    try:
+        pwd.getpwnam(user)
+        return True
+    except KeyError:
+        return False
 
 
 def _write_private(path: Path, text: str) -> None:
