@@ -328,14 +328,20 @@ def test_a_stopped_run_goes_on_where_it_stopped(graded, tmp_path) -> None:
     _copy_students(graded, subs, ("ann", "bob", "cat", "dee"))
     command = [sys.executable, "-m", "autograder", "grade", str(subs), "--out", str(out),
                "--root", str(course.root), "--jobs", "1", "--no-progress"]
-    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    done = out / "logs" / A / "ann.result.json"
+    log = tmp_path / "run.log"
+    with log.open("wb") as sink:  # Ctrl-C as a terminal sends it, whatever this process ignores
+        run = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    done, started = out / "logs" / A / "ann.result.json", time.monotonic()
     for _ in range(1200):  # the first student recorded, then Ctrl-C
         if done.is_file() or run.poll() is not None:
             break
         time.sleep(0.1)
+    seen = (f"{time.monotonic() - started:.1f} s", run.poll(),
+            sorted(p.name for p in (out / "logs" / A).glob("*.result.json")))
     run.send_signal(signal.SIGINT)
-    assert run.wait(timeout=60) != 0, "the run was stopped before it finished"
+    assert run.wait(timeout=60) != 0, \
+        f"the run was not stopped (when, exit code, results: {seen}):\n{log.read_text()[-3000:]}"
     first = _stamps(out, ("ann",))
     results = {r.student_id: r for r in grade(course, subs, out, A, progress=False)}
     assert _stamps(out, ("ann",)) == first, "ann, graded before the stop, is not graded again"
